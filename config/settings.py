@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "apps.regions",
     "apps.enterprises",
     "apps.accounts",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

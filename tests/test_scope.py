@@ -1,4 +1,5 @@
 """DESIGN.md "Scope": for every role, what it sees and what it must not see, on the model level."""
+
 import pytest
 
 from apps.enterprises.models import Enterprise
@@ -28,6 +29,7 @@ def test_a_department_listed_by_an_enterprise_sees_it_outside_its_sectors(world)
     # 市场监管 supervises special equipment; lift_b is in county B and lists it
     assert "lift_b" in names_visible(world, world.office_city_user)
     from apps.accounts.models import Membership, User
+
     u = User.objects.create_user("market", password="x")
     Membership.objects.create(user=u, kind="department", department=world.city_market)
     assert names_visible(world, u) == {"lift_b"}

@@ -1,6 +1,7 @@
 """A small world that every scope rule can be tested against: one city, two counties, a township, departments
 with and without subordinate units, an inspection group, enterprises placed so that each rule has a case that
 must be seen and a case that must not, and a user for every kind of membership."""
+
 import datetime
 from types import SimpleNamespace
 
@@ -25,17 +26,20 @@ def _department(name, kind, region, sectors=(), parent=None):
 
 
 def _enterprise(n, name, region, sectors, departments=(), **flags):
-    e = Enterprise.objects.create(name=name, uscc=make_uscc(n, region.code), region=region,
-                                  principal_name=f"负责人{n}", **flags)
-    EnterpriseSector.objects.bulk_create(EnterpriseSector(enterprise=e, sector_id=s, order=i)
-                                         for i, s in enumerate(sectors))
+    e = Enterprise.objects.create(
+        name=name, uscc=make_uscc(n, region.code), region=region, principal_name=f"负责人{n}", **flags
+    )
+    EnterpriseSector.objects.bulk_create(
+        EnterpriseSector(enterprise=e, sector_id=s, order=i) for i, s in enumerate(sectors)
+    )
     EnterpriseDepartment.objects.bulk_create(EnterpriseDepartment(enterprise=e, department=d) for d in departments)
     return e
 
 
 def _user(username, *memberships, superuser=False):
-    user = User.objects.create_user(username=username, password=PASSWORD, name=username, is_superuser=superuser,
-                                    is_staff=superuser)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, name=username, is_superuser=superuser, is_staff=superuser
+    )
     for kind, target, role in memberships:
         field = {"safety_office": "region", "discipline": "region"}.get(kind, kind)
         Membership.objects.create(user=user, kind=kind, role=role, **{field: target})
@@ -55,8 +59,9 @@ def build_world() -> SimpleNamespace:
 
     w.city_emergency = _department("许昌市应急管理局", "emergency", w.city, ["chemicals", "industry_trade"])
     w.city_housing = _department("许昌市住房和城乡建设局", "housing", w.city, ["construction", "gas"])
-    w.city_housing_station = _department("许昌市建设工程安全监督站", "housing", w.city, ["construction.housing"],
-                                         parent=w.city_housing)
+    w.city_housing_station = _department(
+        "许昌市建设工程安全监督站", "housing", w.city, ["construction.housing"], parent=w.city_housing
+    )
     w.a_emergency = _department("魏都区应急管理局", "emergency", w.county_a, ["chemicals", "industry_trade"])
     w.a_housing = _department("魏都区住房和城乡建设局", "housing", w.county_a, ["construction"])
     w.b_emergency = _department("建安区应急管理局", "emergency", w.county_b, ["chemicals", "industry_trade"])
@@ -74,10 +79,15 @@ def build_world() -> SimpleNamespace:
 
     today = timezone.localdate()
     w.group = InspectionGroup.objects.create(name="第一组", lead_department=w.city_emergency)
-    GroupAssignment.objects.create(group=w.group, region=w.county_b, start=today - datetime.timedelta(days=3),
-                                   end=today)
-    GroupAssignment.objects.create(group=w.group, region=w.county_a, start=today - datetime.timedelta(days=30),
-                                   end=today - datetime.timedelta(days=1))
+    GroupAssignment.objects.create(
+        group=w.group, region=w.county_b, start=today - datetime.timedelta(days=3), end=today
+    )
+    GroupAssignment.objects.create(
+        group=w.group,
+        region=w.county_a,
+        start=today - datetime.timedelta(days=30),
+        end=today - datetime.timedelta(days=1),
+    )
 
     w.admin = _user("admin", superuser=True)
     w.ent_user = _user("ent_chem_a", ("enterprise", w.chem_a, "leader"))

@@ -50,3 +50,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "审计链头"
+
+    def __str__(self) -> str:
+        return f"{self.count} 条，链尾 {self.last_hash[:12]}"

@@ -182,7 +182,8 @@ def verify_chain() -> list[ChainProblem]:
         problems.append(
             ChainProblem(
                 expected_seq if head_count >= expected_seq else None,
-                f"链头检查点记录 {head_count} 条，实际链尾为第 {expected_seq - 1} 条（共 {count} 条）：末尾记录被删除或检查点被改写",
+                f"链头检查点记录 {head_count} 条，实际链尾为第 {expected_seq - 1} 条（共 {count} 条）："
+                "末尾记录被删除或检查点被改写",
             )
         )
     return problems

@@ -93,6 +93,9 @@ class EnterpriseSector(models.Model):
         constraints = [models.UniqueConstraint(fields=["enterprise", "sector"], name="enterprise_sector_once")]
         indexes = [models.Index(fields=["sector", "enterprise"])]
 
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.sector_id}"
+
 
 class EnterpriseDepartment(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="department_links")
@@ -101,6 +104,9 @@ class EnterpriseDepartment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enterprise", "department"], name="enterprise_department_once")]
         indexes = [models.Index(fields=["department", "enterprise"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}:{self.department_id}"
 
 
 class ContractKind(models.TextChoices):

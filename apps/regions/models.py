@@ -27,8 +27,6 @@ class RegionKind(models.TextChoices):
 class Region(models.Model):
     """行政区划. The division code is the key and the path: every region below starts with it."""
 
-    objects = DirectoryQuerySet.as_manager()
-
     code = models.CharField("区划代码", max_length=12, primary_key=True)
     name = models.CharField("名称", max_length=100)
     level = models.PositiveSmallIntegerField("层级", choices=RegionLevel.choices)
@@ -37,6 +35,8 @@ class Region(models.Model):
     )
     kind = models.CharField("类别", max_length=16, choices=RegionKind.choices, default=RegionKind.ADMINISTRATIVE)
     official_code = models.BooleanField("正式区划代码", default=True, help_text="开发区等无正式代码时为平台内编码")
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -62,14 +62,14 @@ class Region(models.Model):
 class Sector(models.Model):
     """行业领域. The codes of SECTORS.md ship with the platform; campaigns add children `<parent>.<word>`."""
 
-    objects = DirectoryQuerySet.as_manager()
-
     code = models.CharField("代码", max_length=64, primary_key=True)
     name = models.CharField("名称", max_length=100)
     parent = models.ForeignKey(
         "self", verbose_name="上级领域", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     order = models.PositiveIntegerField("排序", default=0)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "code"]
@@ -123,8 +123,6 @@ class DepartmentKind(models.TextChoices):
 class Department(models.Model):
     """部门/单位 of a region, with the sectors it supervises. A subordinate unit names its `parent`."""
 
-    objects = DirectoryQuerySet.as_manager()
-
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类别", max_length=32, choices=DepartmentKind.choices)
     region = models.ForeignKey(Region, verbose_name="所属区划", on_delete=models.PROTECT, related_name="departments")
@@ -133,6 +131,8 @@ class Department(models.Model):
         "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="units"
     )
     committee_member = models.BooleanField("安委会成员单位", default=True)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -159,12 +159,12 @@ class Department(models.Model):
 class SafetyOffice(models.Model):
     """安委会办公室 of a region: one per region, the dispatcher of the campaign."""
 
-    objects = DirectoryQuerySet.as_manager()
-
     region = models.OneToOneField(Region, verbose_name="区划", primary_key=True, on_delete=models.PROTECT,
                                   related_name="safety_office")
     name = models.CharField("名称", max_length=100)
     phone = models.CharField("联系电话", max_length=32, blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["region_id"]
@@ -182,12 +182,12 @@ class SafetyOffice(models.Model):
 class InspectionGroup(models.Model):
     """综合检查组: led by a department, assigned to regions for dates (许昌 附件2). Members are memberships."""
 
-    objects = DirectoryQuerySet.as_manager()
-
     name = models.CharField("名称", max_length=100)
     lead_department = models.ForeignKey(Department, verbose_name="牵头部门", on_delete=models.PROTECT,
                                         related_name="led_groups")
     note = models.TextField("分工说明", blank=True)
+
+    objects = DirectoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

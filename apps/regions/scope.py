@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from .models import Department, GroupAssignment, Sector
 
-ENTERPRISE, DEPARTMENT, SAFETY_OFFICE, GROUP, DISCIPLINE = "enterprise", "department", "safety_office", "group", "discipline"
+ENTERPRISE, DEPARTMENT, SAFETY_OFFICE, GROUP, DISCIPLINE = (
+    "enterprise", "department", "safety_office", "group", "discipline"
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,8 @@ def _scope_of(memberships, on: datetime.date) -> Scope:
         departments = Department.objects.filter(pk__in=all_department_ids).prefetch_related("sectors")
         for d in departments:
             own = {s.code for s in d.sectors.all()}
-            reaches.append(DepartmentReach(d.pk, d.region_id, frozenset(Sector.with_descendants(own)) if own else frozenset()))
+            sectors = frozenset(Sector.with_descendants(own)) if own else frozenset()
+            reaches.append(DepartmentReach(d.pk, d.region_id, sectors))
     group_regions: list[str] = []
     if group_ids:
         group_regions = list(
