@@ -72,10 +72,48 @@ def test_a_failed_write_leaves_no_entry(world):
     assert AuditHead.objects.filter(count__gt=0).count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_record_refuses_to_run_outside_a_transaction():
     from apps.audit.services import record
 
     with pytest.raises(RuntimeError, match="transaction"):
         record(actor=None, action="update", model="enterprises.enterprise")
     assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_writers_do_not_fork_the_chain():
+    import threading
+
+    from django.db import connection
+
+    from tests.world import build_world
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(("file:memorydb", ":memory:")):
+        pytest.skip("an in-memory SQLite database is not shared between threads; PostgreSQL runs this in CI")
+    w = build_world()
+    targets = [w.chem_a, w.build_a, w.gas_a, w.town_shop]
+    errors = []
+
+    def write(enterprise):
+        from django.db import connections
+
+        try:
+            for i in range(5):
+                from apps.enterprises.models import Enterprise
+
+                fresh = Enterprise.objects.get(pk=enterprise.pk)
+                enterprise_update(actor=w.office_a_user, enterprise=fresh, data={"address": f"并发{i}"})
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(e,)) for e in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert AuditEntry.objects.count() == 20
+    assert verify_chain() == []
