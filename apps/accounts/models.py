@@ -9,28 +9,20 @@ from apps.regions.scope import scope_for
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer):
-        """Oneself; everyone with a membership on something inside a safety-office/discipline subtree; the
-        colleagues of one's own enterprise, department (with its units) or group."""
+        """Oneself; everyone with a membership on something inside one's safety-office or discipline subtree;
+        the colleagues of one's own enterprise, department (with its units) or group."""
         if not getattr(viewer, "is_authenticated", False):
             return self.none()
         scope = scope_for(viewer)
         if scope.everything:
             return self.all()
-        q = models.Q(pk=viewer.pk)
-        inside = Membership.objects.none()
-        m = Membership.objects
-        if scope.region_codes:
-            inside = inside | m.filter(scope.region_q("region", scope.region_codes)) \
-                | m.filter(scope.region_q("department__region", scope.region_codes)) \
-                | m.filter(scope.region_q("enterprise__region", scope.region_codes)) \
-                | m.filter(scope.region_q("group__lead_department__region", scope.region_codes))
-        if scope.enterprise_ids:
-            inside = inside | m.filter(enterprise_id__in=scope.enterprise_ids)
-        if scope.department_ids:
-            inside = inside | m.filter(department_id__in=scope.department_ids)
-        if scope.group_ids:
-            inside = inside | m.filter(group_id__in=scope.group_ids)
-        return self.filter(q | models.Q(pk__in=inside.values("user_id"))).distinct()
+        inside = models.Q(pk__in=[])
+        for path in ("region", "department__region", "enterprise__region", "group__lead_department__region"):
+            inside |= scope.region_q(path, scope.region_codes)
+        inside |= models.Q(enterprise_id__in=scope.enterprise_ids) | models.Q(department_id__in=scope.department_ids)
+        inside |= models.Q(group_id__in=scope.group_ids)
+        members = Membership.objects.filter(inside).values("user_id")
+        return self.filter(models.Q(pk=viewer.pk) | models.Q(pk__in=members))
 
 
 class Manager(UserManager.from_queryset(UserQuerySet)):
