@@ -382,6 +382,16 @@ def _users(
     user("guicun_yjb", _person(rng), "乡镇应急办", ("department", township_offices[guicun.code], "member"))
     user("group1_leader", _person(rng), "综合检查组组长", ("group", groups["第一组"], "leader"))
     user("group1_expert", _person(rng), "综合检查组专家", ("group", groups["第一组"], "member"))
+    # the other eight groups: a leader and two members each (附件2), not printed one by one
+    for n, group in enumerate(list(groups.values())[1:], start=2):
+        for suffix, role in (("leader", "leader"), ("member1", "member"), ("member2", "member")):
+            u = User.objects.create(
+                username=f"group{n}_{suffix}", name=_person(rng), password=password, phone=_phone(rng)
+            )
+            Membership.objects.create(user=u, kind="group", group=group, role=role)
+    logins.append(
+        DemoLogin("group2_leader …", "第二至第九组组长、成员", "groupN_leader / groupN_member1 / groupN_member2")
+    )
     user("ent_principal", chem.principal_name, "企业主要负责人", ("enterprise", chem, "leader"))
     user("ent_safety", _person(rng), "企业安全管理人员", ("enterprise", chem, "member"))
     user("xc_jw", _person(rng), "纪委监委", ("discipline", city, "member"))

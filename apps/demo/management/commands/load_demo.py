@@ -1,3 +1,4 @@
+import re
 import time
 
 from django.core.management.base import BaseCommand
@@ -19,7 +20,12 @@ class Command(BaseCommand):
             from django.contrib.auth import get_user_model
 
             users = get_user_model().objects.prefetch_related("memberships").order_by("id")
-            rows = [(u.username, u.name, "、".join(str(m) for m in u.memberships.all()) or "系统管理员") for u in users]
+            rows = [
+                (u.username, u.name, "、".join(str(m) for m in u.memberships.all()) or "系统管理员")
+                for u in users
+                if not re.match(r"group[2-9]_", u.username)
+            ]
+            rows.append(("group2_leader …", "第二至第九组组长、成员", "groupN_leader / groupN_member1 / groupN_member2"))
         else:
             with acting_from(source="command"):
                 logins = load_demo(seed=seed)
