@@ -148,11 +148,46 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英�
 ENTERPRISES_PER_COUNTY = 32
 
 
+# The logins `make run` prints, with the role each demonstrates.
+ROLE_LABELS = {
+    "admin": "系统管理员",
+    "xc_leader": "党委政府领导（市安委会）",
+    "xc_office": "市安委办（调度）",
+    "weidu_office": "县区安委办",
+    "xc_yjj": "市应急管理局执法人员",
+    "xc_yjj_leader": "市应急管理局负责人",
+    "xc_zjj": "市住建局执法人员",
+    "xc_azz": "市建设工程安全监督站（下属单位）",
+    "weidu_yjj": "县区应急管理局执法人员",
+    "guicun_yjb": "乡镇应急办",
+    "group1_leader": "综合检查组组长",
+    "group1_expert": "综合检查组专家",
+    "ent_principal": "企业主要负责人",
+    "ent_safety": "企业安全管理人员",
+    "xc_jw": "纪委监委",
+    "jianan_multi": "多重身份（县安委办 + 县应急局）",
+}
+
+
 @dataclass
 class DemoLogin:
     username: str
     role: str
     acts_for: str
+
+
+def demo_logins() -> list[DemoLogin]:
+    users = User.objects.filter(username__in=ROLE_LABELS).prefetch_related(
+        "memberships__enterprise", "memberships__department", "memberships__group", "memberships__region"
+    )
+    by_name = {u.username: u for u in users}
+    logins = [
+        DemoLogin(name, label, "、".join(str(m) for m in by_name[name].memberships.all()) or "全部")
+        for name, label in ROLE_LABELS.items()
+        if name in by_name
+    ]
+    logins.append(DemoLogin("groupN_leader", "第二至第九组组长、成员", "groupN_leader、groupN_member1、groupN_member2"))
+    return logins
 
 
 def _person(rng: random.Random) -> str:
@@ -168,7 +203,7 @@ def demo_exists() -> bool:
 
 
 @transaction.atomic
-def load_demo(actor=None, seed: int = 2023) -> list[DemoLogin]:
+def load_demo(actor=None, seed: int = 2023) -> None:
     rng = random.Random(seed)
     today = timezone.localdate()
     province = Region.objects.create(code="41", name="河南省", level=1)
@@ -330,11 +365,10 @@ def _enterprises(rng, counties, townships, county_departments, township_offices,
 
 def _users(
     rng, city, counties, townships, city_departments, county_departments, township_offices, groups, enterprises, actor
-) -> list[DemoLogin]:
+) -> None:
     password = make_password(DEMO_PASSWORD)  # hashed once: argon2 for every user would take seconds
-    logins: list[DemoLogin] = []
 
-    def user(username, name, role_label, *memberships, superuser=False):
+    def user(username, name, *memberships, superuser=False):
         u = User.objects.create(
             username=username,
             name=name,
@@ -346,42 +380,35 @@ def _users(
         for kind, target, role in memberships:
             field = {"safety_office": "region", "discipline": "region"}.get(kind, kind)
             Membership.objects.create(user=u, kind=kind, role=role, **{field: target})
-        acts_for = "、".join(str(m) for m in u.memberships.all()) or "全部（系统管理员）"
-        logins.append(DemoLogin(username, role_label, acts_for))
         return u
 
     weidu, jianan = counties["411002"], counties["411003"]
     guicun = next(t for t in townships["411003"] if t.name == "桂村乡")
     chem = next(e for e in enterprises if "化工" in e.name and e.region_id.startswith("411002"))
-    user("admin", "系统管理员", "系统管理员", superuser=True)
-    user("xc_leader", _person(rng), "党委政府领导（市安委会）", ("safety_office", city, "leader"))
-    user("xc_office", _person(rng), "市安委办（调度）", ("safety_office", city, "member"))
-    user("weidu_office", _person(rng), "县区安委办", ("safety_office", weidu, "member"))
-    user("xc_yjj", _person(rng), "市应急管理局执法人员", ("department", city_departments["许昌市应急管理局"], "member"))
+    user("admin", "系统管理员", superuser=True)
+    user("xc_leader", _person(rng), ("safety_office", city, "leader"))
+    user("xc_office", _person(rng), ("safety_office", city, "member"))
+    user("weidu_office", _person(rng), ("safety_office", weidu, "member"))
+    user("xc_yjj", _person(rng), ("department", city_departments["许昌市应急管理局"], "member"))
     user(
         "xc_yjj_leader",
         _person(rng),
-        "市应急管理局负责人",
         ("department", city_departments["许昌市应急管理局"], "leader"),
     )
-    user(
-        "xc_zjj", _person(rng), "市住建局执法人员", ("department", city_departments["许昌市住房和城乡建设局"], "member")
-    )
+    user("xc_zjj", _person(rng), ("department", city_departments["许昌市住房和城乡建设局"], "member"))
     user(
         "xc_azz",
         _person(rng),
-        "市建设工程安全监督站（下属单位）",
         ("department", city_departments["许昌市建设工程安全监督站"], "member"),
     )
     user(
         "weidu_yjj",
         _person(rng),
-        "县区应急管理局执法人员",
         ("department", county_departments[("411002", "emergency")], "member"),
     )
-    user("guicun_yjb", _person(rng), "乡镇应急办", ("department", township_offices[guicun.code], "member"))
-    user("group1_leader", _person(rng), "综合检查组组长", ("group", groups["第一组"], "leader"))
-    user("group1_expert", _person(rng), "综合检查组专家", ("group", groups["第一组"], "member"))
+    user("guicun_yjb", _person(rng), ("department", township_offices[guicun.code], "member"))
+    user("group1_leader", _person(rng), ("group", groups["第一组"], "leader"))
+    user("group1_expert", _person(rng), ("group", groups["第一组"], "member"))
     # the other eight groups: a leader and two members each (附件2), not printed one by one
     for n, group in enumerate(list(groups.values())[1:], start=2):
         for suffix, role in (("leader", "leader"), ("member1", "member"), ("member2", "member")):
@@ -389,19 +416,14 @@ def _users(
                 username=f"group{n}_{suffix}", name=_person(rng), password=password, phone=_phone(rng)
             )
             Membership.objects.create(user=u, kind="group", group=group, role=role)
-    logins.append(
-        DemoLogin("group2_leader …", "第二至第九组组长、成员", "groupN_leader / groupN_member1 / groupN_member2")
-    )
-    user("ent_principal", chem.principal_name, "企业主要负责人", ("enterprise", chem, "leader"))
-    user("ent_safety", _person(rng), "企业安全管理人员", ("enterprise", chem, "member"))
-    user("xc_jw", _person(rng), "纪委监委", ("discipline", city, "member"))
+    user("ent_principal", chem.principal_name, ("enterprise", chem, "leader"))
+    user("ent_safety", _person(rng), ("enterprise", chem, "member"))
+    user("xc_jw", _person(rng), ("discipline", city, "member"))
     user(
         "jianan_multi",
         _person(rng),
-        "多重身份（县安委办 + 县应急局）",
         ("safety_office", jianan, "member"),
         ("department", county_departments[("411003", "emergency")], "member"),
     )
     ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     record_bulk(actor, Enterprise, ids, [{"demo": "许昌", "enterprises": len(ids)}])
-    return logins
