@@ -114,3 +114,32 @@ def department_delete(*, actor, department: Department) -> None:
         raise NotAllowed("只有本级或上级安委办、系统管理员可以删除部门。")
     record_delete(actor, department)
     department.delete()
+
+
+@transaction.atomic
+def region_delete(*, actor, region: Region) -> None:
+    if not can_manage_directory(actor):
+        raise NotAllowed("只有系统管理员可以删除行政区划。")
+    record_delete(actor, region)
+    region.delete()
+
+
+@transaction.atomic
+def sector_delete(*, actor, sector: Sector) -> None:
+    if not can_manage_directory(actor):
+        raise NotAllowed("只有系统管理员可以删除行业领域。")
+    record_delete(actor, sector)
+    sector.delete()
+
+
+@transaction.atomic
+def group_delete(*, actor, group: InspectionGroup) -> None:
+    """Deleting a group ends its assignments and its members' group memberships: the entry keeps both."""
+    if not can_manage_organisation(actor, group.lead_department.region_id):
+        raise NotAllowed("只有本级或上级安委办、系统管理员可以删除检查组。")
+    before = snapshot(group) | {
+        "assignments": _assignment_rows(group),
+        "members": sorted(group.memberships.values_list("user_id", flat=True)),
+    }
+    record(actor=actor, action=Action.DELETE, instance=group, before=before, after=None)
+    group.delete()
