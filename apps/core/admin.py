@@ -1,0 +1,50 @@
+"""The admin's writes go through the audit chain, like every other write (DESIGN.md "AuditEntry")."""
+from django.contrib import admin
+from django.db import transaction
+
+from apps.audit.services import record_change, record_delete, snapshot
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Records every admin save and delete in the audit chain, in the transaction that makes the change.
+    The entry is written after the related objects (many-to-many, inlines) are saved, so it shows them."""
+
+    def save_model(self, request, obj, form, change):
+        existing = type(obj)._default_manager.filter(pk=obj.pk).first() if change and obj.pk else None
+        request._audit_before = snapshot(existing) if existing is not None else None
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        with transaction.atomic():
+            super().save_related(request, form, formsets, change)
+            record_change(request.user, form.instance, getattr(request, "_audit_before", None))
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record_delete(request.user, obj)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                record_delete(request.user, obj)
+            super().delete_queryset(request, queryset)
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """Shown to administrators, never written through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.site_header = "隐患排查整治平台 · 系统管理"
+admin.site.site_title = "隐患排查整治平台"
+admin.site.index_title = "系统管理"

@@ -1,0 +1,190 @@
+"""Forms of the enterprise pages. Choices are always drawn through `visible_to` and the acting scope."""
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+
+from apps.core.forms import BootstrapMixin
+from apps.core.uscc import normalise_uscc
+from apps.regions.models import CODE_LENGTHS, Department, Region, Sector
+from apps.regions.scope import scope_for
+
+from .filters import department_choices
+from .models import FLAGS, Contractor, Enterprise, EnterpriseState
+
+
+def sector_label(sector: Sector) -> str:
+    return "　" * sector.code.count(".") + sector.name
+
+
+def writable_regions(user):
+    """The regions where the user could place an enterprise: everything for an administrator, a safety office's
+    subtree, a department's region subtree. Enterprise members get none."""
+    scope = scope_for(user)
+    regions = Region.objects.visible_to(user)
+    if scope.everything:
+        return regions
+    codes = list(scope.office_region_codes) + [reach.region_code for reach in scope.departments]
+    if not codes:
+        return regions.none()
+    q = Q(pk__in=[])
+    for code in codes:
+        q |= Q(code__startswith=code)
+    return regions.filter(q)
+
+
+def may_write_some_enterprise(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.office_region_codes or scope.departments)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "　" * (obj.level - 1) + obj.name
+
+
+class SectorChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return sector_label(obj)
+
+
+class SectorMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return sector_label(obj)
+
+
+class DepartmentMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.region.name}）"
+
+
+class EnterpriseFilterForm(BootstrapMixin, forms.Form):
+    """Renders the list's filters; the filtering itself is EnterpriseFilterSet's (page, export and API alike)."""
+
+    q = forms.CharField(label="搜索", required=False, widget=forms.TextInput(
+        attrs={"placeholder": "企业名称、信用代码或主要负责人", "type": "search"}))
+    region = forms.ChoiceField(label="区划（含下级）", required=False)
+    sector = forms.ChoiceField(label="行业领域（含下级）", required=False)
+    department = forms.ChoiceField(label="主管部门", required=False)
+    state = forms.ChoiceField(label="经营状态", required=False,
+                              choices=[("", "全部")] + list(EnterpriseState.choices))
+
+    def __init__(self, *args, user, visible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部")] + [
+            (r.code, "　" * (r.level - 1) + r.name) for r in visible_regions(user, visible)
+        ]
+        self.fields["sector"].choices = [("", "全部")] + [
+            (s.code, sector_label(s)) for s in Sector.objects.visible_to(user)
+        ]
+        self.fields["department"].choices = [("", "全部")] + [
+            (str(d.pk), f"{d.name}") for d in department_choices(user).order_by("region_id", "name")
+        ]
+        for name, label in FLAGS.items():
+            checkbox = forms.CheckboxInput(attrs={"class": "form-check-input", "value": "true"}, check_test=_truthy)
+            self.fields[name] = forms.BooleanField(label=label, required=False, widget=checkbox)
+
+    def flag_fields(self):
+        return [self[name] for name in FLAGS]
+
+    def main_fields(self):
+        return [self[name] for name in ("region", "sector", "department", "state")]
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in {"true", "1", "on", "yes"}
+
+
+def visible_regions(user, visible_enterprises):
+    """The regions worth filtering by: those holding a visible enterprise, and the regions above them,
+    down to townships."""
+    codes: set[str] = set()
+    for code in visible_enterprises.order_by().values_list("region_id", flat=True).distinct():
+        codes.update(code[:n] for n in CODE_LENGTHS.values() if n <= len(code))
+    return Region.objects.visible_to(user).filter(code__in=codes, level__lte=4).order_by("code")
+
+
+class EnterpriseForm(BootstrapMixin, forms.ModelForm):
+    """The registry fields; sectors as a main sector plus others (the first is the main one, API.md);
+    `version` carries the optimistic lock."""
+
+    main_sector = SectorChoiceField(label="主行业领域", queryset=Sector.objects.none())
+    other_sectors = SectorMultipleChoiceField(label="其他行业领域", queryset=Sector.objects.none(), required=False,
+                                              help_text="按住 Ctrl（手机上直接点选）可多选")
+    departments = DepartmentMultipleChoiceField(label="主管部门", queryset=Department.objects.none(),
+                                                required=False, help_text="可多选")
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Enterprise
+        fields = ["name", "uscc", "region", "address", "legal_representative", "principal_name", "principal_phone",
+                  "state", *FLAGS]
+        field_classes = {"region": RegionChoiceField}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = writable_regions(user).order_by("code")
+        sectors = Sector.objects.visible_to(user)
+        self.fields["main_sector"].queryset = sectors
+        self.fields["other_sectors"].queryset = sectors
+        self.fields["other_sectors"].widget.attrs["size"] = 8
+        self.fields["departments"].queryset = Department.objects.visible_to(user).select_related("region").order_by(
+            "region_id", "name")
+        self.fields["departments"].widget.attrs["size"] = 8
+        self.fields["uscc"].widget.attrs.update({"maxlength": 18, "autocomplete": "off",
+                                                 "class": "form-control font-monospace"})
+        if self.instance.pk and not self.is_bound:
+            codes = self.instance.ordered_sector_codes()
+            self.initial.setdefault("main_sector", codes[0] if codes else None)
+            self.initial.setdefault("other_sectors", codes[1:])
+            self.initial.setdefault("departments", list(self.instance.department_links.values_list("department_id",
+                                                                                                      flat=True)))
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean_uscc(self):
+        return normalise_uscc(self.cleaned_data.get("uscc"))
+
+    def ordered_sectors(self) -> list[Sector]:
+        main = self.cleaned_data["main_sector"]
+        others = [s for s in self.cleaned_data.get("other_sectors") or [] if s.pk != main.pk]
+        return [main, *others]
+
+    def service_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def flag_fields(self):
+        return [self[name] for name in FLAGS]
+
+
+class ContractorForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Contractor
+        fields = ["name", "uscc", "kind", "scope", "safety_agreement", "qualified", "qualification",
+                  "unified_management", "start", "end"]
+        widgets = {"start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_uscc(self):
+        return normalise_uscc(self.cleaned_data.get("uscc"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "结束日期不能早于开始日期")
+        return data
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label="企业信息表（.xlsx）",
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）。")
+        if f.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(f"文件过大：不能超过 {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB。")
+        head = f.read(4)
+        f.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError("文件不是有效的 .xlsx 工作簿。")
+        return f
