@@ -1,18 +1,10 @@
 """Helpers shared by the page tests: read what a page or an exported workbook shows."""
 import html
-import importlib.util
 import io
 import re
 
-import pytest
-
 NAME_CELL = re.compile(r'<td class="enterprise-name col-name"><a href="/enterprises/(\d+)/">([^<]+)</a></td>')
 
-spreadsheet_missing = importlib.util.find_spec("apps.enterprises.spreadsheet") is None
-needs_spreadsheet = pytest.mark.xfail(
-    spreadsheet_missing, reason="apps/enterprises/spreadsheet.py (export/import, another engineer's) is not there yet",
-    strict=False,
-)
 
 
 def listed_names(response) -> set[str]:

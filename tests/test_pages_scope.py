@@ -4,7 +4,7 @@ import pytest
 
 from apps.core.http import XLSX
 from apps.enterprises.models import Enterprise
-from tests.pages import act_as, listed_names, needs_spreadsheet, workbook_strings
+from tests.pages import act_as, listed_names, workbook_strings
 from tests.world import EXPECTED_ENTERPRISES
 
 WORLD_ENTERPRISES = ["chem_a", "build_a", "gas_a", "chem_b", "city_plant", "town_shop", "lift_b", "far_away"]
@@ -55,7 +55,6 @@ def test_other_enterprises_do_not_exist_for_the_user(client, world, user_key):
         assert ok, (user_key, key)
 
 
-@needs_spreadsheet
 @pytest.mark.parametrize("user_key", sorted(EXPECTED_ENTERPRISES))
 def test_export_holds_exactly_what_the_user_may_see(client, world, user_key):
     user = getattr(world, user_key)
@@ -108,7 +107,6 @@ def test_htmx_request_gets_only_the_table(client, world):
     assert "/enterprises/export/?q=%E5%8C%96%E5%B7%A5" in body  # the export link keeps the filters
 
 
-@needs_spreadsheet
 def test_export_follows_the_filters(client, world):
     client.force_login(world.office_city_user)
     response = client.get("/enterprises/export/", {"high_risk": "true"})

@@ -4,6 +4,8 @@ from django.db import transaction
 
 from apps.audit.services import record_change, record_delete, snapshot
 
+from .models import Job
+
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Records every admin save and delete in the audit chain, in the transaction that makes the change.
@@ -48,3 +50,10 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
 admin.site.site_header = "隐患排查整治平台 · 系统管理"
 admin.site.site_title = "隐患排查整治平台"
 admin.site.index_title = "系统管理"
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyModelAdmin):
+    list_display = ["id", "kind", "user", "status", "done", "total", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["input_label", "user__username"]

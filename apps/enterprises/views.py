@@ -5,9 +5,9 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,16 +15,17 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.http import xlsx_response
+from apps.core.middleware import client_ip
+from apps.core.models import Job
 from apps.regions.permissions import can_write_enterprise
 
-from . import services
+from . import services, tasks
 from .filters import EnterpriseFilterSet
 from .forms import ContractorForm, EnterpriseFilterForm, EnterpriseForm, ImportForm, may_write_some_enterprise
 from .models import Contractor, Enterprise
 
 PAGE_SIZE = 50
 IMPORT_ERRORS_SHOWN = 50
-ANNOTATED_SESSION_KEY = "enterprise_import_annotated"
 
 
 def _visible(request):
@@ -194,45 +195,51 @@ def contractor_delete(request, pk: int, contractor_pk: int):
 
 @login_required
 def enterprise_import(request):
+    """Upload: the file is kept, a job is queued for the worker, and the person follows it on the job page."""
     if not may_write_some_enterprise(request.user):
         raise PermissionDenied("您无权导入企业：只有安委办、监管部门或系统管理员可以导入企业。")
     form = ImportForm(request.POST or None, request.FILES or None)
-    result = None
-    annotated_token = None
     if request.method == "POST" and form.is_valid():
-        from .spreadsheet import import_enterprises
-
-        result = import_enterprises(form.cleaned_data["file"], actor=request.user, progress=None)
-        if result.ok:
-            messages.success(request, f"导入完成：新增 {result.created} 家，更新 {result.updated} 家。")
-            return redirect("enterprises:import")
-        if result.annotated:
-            annotated_token = _keep_annotated(request, result.annotated)
-    return render(request, "enterprises/import.html", {
-        "form": form,
-        "result": result,
-        "errors": list(result.errors[:IMPORT_ERRORS_SHOWN]) if result else [],
-        "more_errors": max(0, len(result.errors) - IMPORT_ERRORS_SHOWN) if result else 0,
-        "annotated_token": annotated_token,
-    })
+        upload = form.cleaned_data["file"]
+        acting = getattr(request.user, "acting_membership", None)
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=tasks.IMPORT_KIND, user=request.user, acting_membership_id=acting.pk if acting else None,
+                ip=client_ip(request), input_label=upload.name[:255],
+                input_name=default_storage.save(f"imports/uploads/{secrets.token_hex(16)}.xlsx", upload),
+            )
+            transaction.on_commit(lambda: tasks.import_enterprises_job.enqueue(job.pk))
+        return redirect("enterprises:import-job", pk=job.pk)
+    recent = Job.objects.filter(user=request.user, kind=tasks.IMPORT_KIND)[:5]
+    return render(request, "enterprises/import.html", {"form": form, "recent": recent})
 
 
-def _keep_annotated(request, content: bytes) -> str:
-    """Keep the annotated workbook in the file storage under a random token that only this session knows."""
-    token = secrets.token_urlsafe(16)
-    name = default_storage.save(f"imports/annotated/{token}.xlsx", ContentFile(content))
-    kept = dict(request.session.get(ANNOTATED_SESSION_KEY, {}))
-    kept[token] = name
-    request.session[ANNOTATED_SESSION_KEY] = dict(list(kept.items())[-5:])
-    return token
+def _own_job(request, pk: int) -> Job:
+    """A person sees only the jobs they started."""
+    job = get_object_or_404(Job, pk=pk, user=request.user, kind=tasks.IMPORT_KIND)
+    job.mark_stale()
+    return job
 
 
 @login_required
-def import_annotated(request, token: str):
-    name = request.session.get(ANNOTATED_SESSION_KEY, {}).get(token)
-    if not name or not default_storage.exists(name):
+def import_job(request, pk: int):
+    job = _own_job(request, pk)
+    errors = job.result.get("errors", [])
+    context = {
+        "job": job,
+        "errors": errors[:IMPORT_ERRORS_SHOWN],
+        "more_errors": max(0, job.result.get("error_count", 0) - IMPORT_ERRORS_SHOWN),
+    }
+    template = "enterprises/import_job.html#progress" if request.htmx else "enterprises/import_job.html"
+    return render(request, template, context)
+
+
+@login_required
+def import_annotated(request, pk: int):
+    job = _own_job(request, pk)
+    if not job.output_name or not default_storage.exists(job.output_name):
         raise Http404("标注文件不存在或已过期，请重新导入。")
-    with default_storage.open(name, "rb") as f:
+    with default_storage.open(job.output_name, "rb") as f:
         content = f.read()
     return xlsx_response(content, "企业导入错误标注.xlsx", "import-errors.xlsx")
 
