@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import NotAllowed, StaleWrite
+from apps.core.errors import StaleWrite
+from apps.core.forms import add_service_errors
 from apps.core.http import xlsx_response
 from apps.core.middleware import client_ip
 from apps.core.models import Job
@@ -44,14 +45,6 @@ def _may_write(user, enterprise: Enterprise) -> bool:
         [link.department_id for link in enterprise.department_links.all()],
         [link.sector_id for link in enterprise.sector_links.all()],
     )
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -115,10 +108,8 @@ def enterprise_create(request):
                 actor=request.user, data=form.service_data(), sectors=form.ordered_sectors(),
                 departments=list(form.cleaned_data["departments"]),
             )
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已登记企业：{enterprise.name}")
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -143,10 +134,8 @@ def enterprise_edit(request, pk: int):
         except StaleWrite as exc:
             form.add_error(None, exc.message)
             status = 409
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "已保存。")
             return redirect("enterprises:detail", pk=pk)
@@ -169,10 +158,8 @@ def contractor_edit(request, pk: int, contractor_pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             services.contractor_save(actor=request.user, contractor=form.instance)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存外包外租单位：{form.instance.name}")
             return redirect(reverse("enterprises:detail", args=[pk]) + "#contractors")
@@ -185,10 +172,7 @@ def contractor_edit(request, pk: int, contractor_pk: int | None = None):
 def contractor_delete(request, pk: int, contractor_pk: int):
     enterprise = _writable_enterprise(request, pk)
     contractor = get_object_or_404(Contractor, pk=contractor_pk, enterprise=enterprise)
-    try:
-        services.contractor_delete(actor=request.user, contractor=contractor)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    services.contractor_delete(actor=request.user, contractor=contractor)
     messages.success(request, f"已删除外包外租单位：{contractor.name}")
     return redirect(reverse("enterprises:detail", args=[pk]) + "#contractors")
 

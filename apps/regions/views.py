@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 
-from apps.core.errors import NotAllowed
+from apps.core.forms import add_service_errors
 from apps.enterprises.models import Enterprise
 
 from . import services
@@ -17,14 +17,6 @@ from .permissions import can_manage_organisation
 from .scope import today
 
 PAGE_SIZE = 50
-
-
-def _apply_validation_error(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -102,10 +94,8 @@ def department_edit(request, pk: int | None = None):
         try:
             saved = services.department_save(actor=request.user, department=form.instance,
                                               sectors=list(form.cleaned_data["sectors"]))
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存部门：{saved.name}")
             return redirect("regions:department", pk=saved.pk)
@@ -153,10 +143,8 @@ def group_edit(request, pk: int | None = None):
                 if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("region")]
         try:
             saved = services.group_save(actor=request.user, group=form.instance, assignments=rows)
-        except NotAllowed as exc:
-            raise PermissionDenied(exc.message) from exc
         except ValidationError as exc:
-            _apply_validation_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"已保存检查组：{saved.name}")
             return redirect("regions:groups")
