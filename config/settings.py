@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.regions",
     "apps.enterprises",
+    "apps.campaigns",
+    "apps.hazards",
     "apps.accounts",
     "apps.demo",
 ]

@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("apps.accounts.api_urls")),
     path("", include("apps.regions.api_urls")),
     path("", include("apps.enterprises.api_urls")),
+    path("", include("apps.hazards.api_urls")),
 ]
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("apps.core.urls")),
     path("regions/", include("apps.regions.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
+    path("hazards/", include("apps.hazards.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,472 @@
+"""Every write to the ledger: report, each transition, listing, transfer. Each runs in one transaction that
+locks the hazard row, refuses a stale `version` (StaleWrite → 409), checks the state (ValidationError → 400)
+and the actor's role (NotAllowed → 403), writes the event and the audit entry. An administrator passes the
+role checks, never the state checks."""
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+
+from apps.audit.models import Action
+from apps.audit.services import record, snapshot
+from apps.campaigns.models import SignOffLevel, required_sign_offs
+from apps.core.errors import NotAllowed, StaleWrite
+from apps.enterprises.models import Enterprise
+from apps.regions.models import Department, InspectionGroup, Region, Sector
+from apps.regions.scope import DEPARTMENT, ENTERPRISE, GROUP, SAFETY_OFFICE, scope_for
+
+from . import workflow
+from .models import (
+    Acceptance,
+    Evidence,
+    Hazard,
+    HazardEvent,
+    Level,
+    Listing,
+    RectificationPlan,
+    SignOff,
+    Source,
+    Status,
+    Transfer,
+    today,
+)
+
+REPORT_FIELDS = ("title", "level", "kind", "nature", "location", "description", "harm_analysis", "criterion",
+                 "found_by", "deadline")
+
+
+# --- who the actor is -----------------------------------------------------------------------------------------
+
+def _memberships(actor) -> list:
+    acting = getattr(actor, "acting_membership", None)
+    return [acting] if acting is not None else list(actor.memberships.all())
+
+
+def _is_admin(actor) -> bool:
+    return bool(getattr(actor, "is_superuser", False)) and getattr(actor, "acting_membership", None) is None
+
+
+def _enterprise_member(actor, hazard: Hazard) -> bool:
+    return hazard.enterprise_id is not None and any(
+        m.kind == ENTERPRISE and m.enterprise_id == hazard.enterprise_id for m in _memberships(actor))
+
+
+def _in_departments(actor, department_id: int | None) -> bool:
+    """Is `department_id` the actor's department or one of its subordinate units (D*)?"""
+    return department_id is not None and department_id in scope_for(actor).department_ids
+
+
+def _leader_of_department(actor, department_id: int) -> bool:
+    return any(m.kind == DEPARTMENT and m.role == "leader" and m.department_id == department_id
+               for m in _memberships(actor))
+
+
+def _leader_of_office(actor, region_code: str) -> bool:
+    return any(m.kind == SAFETY_OFFICE and m.role == "leader" and m.region_id == region_code
+               for m in _memberships(actor))
+
+
+def _office_over(actor, region_code: str) -> bool:
+    return scope_for(actor).manages_region(region_code)
+
+
+def _allowed(actor, check: bool, message: str) -> None:
+    if not (_is_admin(actor) or check):
+        raise NotAllowed(message)
+
+
+# --- shared steps ---------------------------------------------------------------------------------------------
+
+def _locked(hazard: Hazard, version: int | None) -> Hazard:
+    current = Hazard.objects.select_for_update().select_related("enterprise", "department").get(pk=hazard.pk)
+    if version is not None and int(version) != current.version:
+        raise StaleWrite()
+    return current
+
+
+def _check_state(action: str, hazard: Hazard) -> None:
+    refusal = workflow.state_refusal(action, hazard.status, hazard.level)
+    if refusal:
+        raise ValidationError({"status": refusal.message})
+
+
+def _not_in_future(field: str, day: datetime.date) -> None:
+    if day > today():
+        raise ValidationError({field: "日期不能晚于今天。"})
+
+
+def _save(actor, hazard: Hazard, before: dict, action: str, on: datetime.date, note: str = "",
+          from_status: str | None = None) -> Hazard:
+    hazard.version = F("version") + 1
+    hazard.save()
+    hazard.refresh_from_db()
+    HazardEvent.objects.create(
+        hazard=hazard, action=action, from_status=from_status if from_status is not None else before["status"],
+        to_status=hazard.status, on=on, user=actor if getattr(actor, "is_authenticated", False) else None,
+        username=getattr(actor, "username", ""), note=note,
+    )
+    record(actor=actor, action=Action.TRANSITION if action != "update" else Action.UPDATE, instance=hazard,
+           before=before, after=hazard_snapshot(hazard) | {"action": action})
+    return hazard
+
+
+def hazard_snapshot(hazard: Hazard) -> dict:
+    return snapshot(hazard)
+
+
+def default_sector(enterprise: Enterprise, department: Department | None) -> str | None:
+    """The enterprise's first sector that the responsible department supervises, else its first (NOTES.md)."""
+    codes = enterprise.ordered_sector_codes()
+    if department is not None:
+        supervised = Sector.with_descendants(department.sectors.values_list("code", flat=True))
+        for code in codes:
+            if code in supervised:
+                return code
+    return codes[0] if codes else None
+
+
+# --- report ---------------------------------------------------------------------------------------------------
+
+def _finder_for(actor, source: str, given: Department | None) -> Department | None:
+    """Who found it: null for `self`; the actor's department (or the one given among them); for `supervision`
+    the lead department of the actor's inspection group; for `assigned`/`tip` the one given, if any."""
+    if source == Source.SELF:
+        return None
+    if _is_admin(actor):
+        return given
+    memberships = _memberships(actor)
+    if source == Source.SUPERVISION:
+        groups = InspectionGroup.objects.filter(pk__in=[m.group_id for m in memberships if m.kind == GROUP])
+        leads = {g.lead_department_id: g.lead_department for g in groups.select_related("lead_department")}
+        if given is not None:
+            if given.pk not in leads:
+                raise ValidationError({"found_by_department": "督导检查的发现部门应为本检查组的牵头部门。"})
+            return given
+        if len(leads) != 1:
+            raise ValidationError({"found_by_department": "请指定检查组的牵头部门。"})
+        return next(iter(leads.values()))
+    if source in (Source.ASSIGNED, Source.TIP):
+        return given
+    own = scope_for(actor).department_ids
+    if given is not None:
+        if given.pk not in own:
+            raise ValidationError({"found_by_department": "发现部门应为本人所在部门。"})
+        return given
+    roots = [m.department for m in memberships if m.kind == DEPARTMENT]
+    if len(roots) != 1:
+        raise ValidationError({"found_by_department": "请指定发现部门。"})
+    return roots[0]
+
+
+def _may_report(actor, source: str) -> bool:
+    kinds = {m.kind for m in _memberships(actor)}
+    return any(source in workflow.REPORT_SOURCES.get(kind, ()) for kind in kinds)
+
+
+@transaction.atomic
+def hazard_report(*, actor, data: dict) -> Hazard:
+    """登记隐患. `data`: enterprise (or None with region), title, level, source, found_on, and optionally sector,
+    found_by_department, department and the descriptive fields of 附件6."""
+    source = data["source"]
+    _allowed(actor, _may_report(actor, source), f"您无权登记来源为“{Source(source).label}”的隐患。")
+    enterprise: Enterprise | None = data.get("enterprise")
+    if enterprise is not None:
+        region = enterprise.region
+        if source == Source.SELF and not _is_admin(actor) and not any(
+                m.kind == ENTERPRISE and m.enterprise_id == enterprise.pk for m in _memberships(actor)):
+            raise NotAllowed("企业自查隐患只能由本企业人员登记。")
+    else:
+        region = data.get("region")
+        if region is None:
+            raise ValidationError({"region": "没有企业的隐患须填写所在区划。"})
+        if source == Source.SELF:
+            raise ValidationError({"enterprise": "企业自查的隐患须指明企业。"})
+        if not _is_admin(actor) and not _region_reachable(actor, region):
+            raise NotAllowed("该区划不在您的管辖范围内。")
+    found_on = data.get("found_on") or today()
+    _not_in_future("found_on", found_on)
+    finder = _finder_for(actor, source, data.get("found_by_department"))
+    department = data.get("department") or finder
+    if department is None:
+        raise ValidationError({"department": "请指定负责（接报）部门。"})
+    if source == Source.SELF and not enterprise.department_links.filter(department=department).exists():
+        raise ValidationError({"department": "企业自查隐患应报告给本企业的主管部门之一。"})
+    sector = data.get("sector")
+    sector_code = sector.pk if sector is not None else (
+        default_sector(enterprise, department) if enterprise is not None else None)
+    if sector_code is None:
+        raise ValidationError({"sector": "请指定行业领域。"})
+    hazard = Hazard(
+        enterprise=enterprise, region=region, source=source, sector_id=sector_code, found_on=found_on,
+        found_by_department=finder, department=department,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{k: data[k] for k in REPORT_FIELDS if k in data and data[k] is not None},
+    )
+    hazard.full_clean(exclude=["created_by", "enterprise", "region", "sector", "department", "found_by_department"])
+    hazard.save()
+    HazardEvent.objects.create(hazard=hazard, action="report", to_status=hazard.status, on=found_on,
+                               user=hazard.created_by, username=getattr(actor, "username", ""))
+    record(actor=actor, action=Action.CREATE, instance=hazard, after=hazard_snapshot(hazard))
+    return hazard
+
+
+def _region_reachable(actor, region: Region) -> bool:
+    scope = scope_for(actor)
+    code = region.code
+    return (scope.covers_region(code) or any(code.startswith(r) for r in scope.group_region_codes)
+            or any(code.startswith(reach.region_code) for reach in scope.departments))
+
+
+# --- the transitions ------------------------------------------------------------------------------------------
+
+def _rectifier(actor, hazard: Hazard) -> bool:
+    """Plans and submits: the enterprise's members; for a hazard without an enterprise, its department."""
+    if hazard.enterprise_id:
+        return _enterprise_member(actor, hazard)
+    return _in_departments(actor, hazard.department_id)
+
+
+@transaction.atomic
+def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None) -> Hazard:
+    """制定治理方案 → rectifying. `plan`: owner, measures, funds, deadline, contingency, and optionally goal,
+    requirements, interim_controls, planned_on (default today)."""
+    hazard = _locked(hazard, version)
+    _check_state("plan", hazard)
+    _allowed(actor, _rectifier(actor, hazard), "只有企业人员可以制定治理方案。")
+    missing = [label for key, label in (("owner", "责任人"), ("measures", "措施"), ("funds", "资金"),
+                                        ("deadline", "时限"), ("contingency", "应急预案"))
+               if plan.get(key) in (None, "")]
+    if missing:
+        raise ValidationError({"plan": f"治理方案须具备五要素，缺少：{'、'.join(missing)}。"})
+    planned_on = plan.get("planned_on") or today()
+    _not_in_future("planned_on", planned_on)
+    if plan["deadline"] < planned_on:
+        raise ValidationError({"deadline": "治理时限不能早于方案制定日期。"})
+    if Decimal(plan["funds"]) < 0:
+        raise ValidationError({"funds": "资金不能为负数。"})
+    before = hazard_snapshot(hazard)
+    RectificationPlan.objects.update_or_create(hazard=hazard, defaults={
+        "owner": plan["owner"], "measures": plan["measures"], "funds": plan["funds"], "deadline": plan["deadline"],
+        "contingency": plan["contingency"], "goal": plan.get("goal", ""), "requirements": plan.get("requirements", ""),
+        "interim_controls": plan.get("interim_controls", ""), "planned_on": planned_on,
+    })
+    hazard.status = workflow.next_status("plan", hazard.status)
+    hazard.planned_on = planned_on
+    hazard.deadline = plan["deadline"]
+    return _save(actor, hazard, before, "plan", planned_on)
+
+
+@transaction.atomic
+def hazard_fix_on_spot(*, actor, hazard: Hazard, fixed_on: datetime.date | None = None, note: str = "",
+                       version: int | None = None, files: Sequence = ()) -> Hazard:
+    hazard = _locked(hazard, version)
+    _check_state("fix_on_spot", hazard)
+    _allowed(actor, _enterprise_member(actor, hazard) or _in_departments(actor, hazard.found_by_department_id),
+             "只有企业人员或发现隐患的部门可以登记立即整改。")
+    fixed_on = fixed_on or today()
+    _not_in_future("fixed_on", fixed_on)
+    if fixed_on < hazard.found_on:
+        raise ValidationError({"fixed_on": "整改日期不能早于发现日期。"})
+    before = hazard_snapshot(hazard)
+    hazard.status = workflow.next_status("fix_on_spot", hazard.status)
+    hazard.fixed_on_spot = True
+    hazard.closed_on = fixed_on
+    for f in files:
+        add_evidence(actor=actor, hazard=hazard, stage="after", upload=f, _checked=True)
+    return _save(actor, hazard, before, "fix_on_spot", fixed_on, note)
+
+
+@transaction.atomic
+def hazard_submit(*, actor, hazard: Hazard, note: str = "", version: int | None = None,
+                  submitted_on: datetime.date | None = None) -> Hazard:
+    hazard = _locked(hazard, version)
+    _check_state("submit", hazard)
+    _allowed(actor, _rectifier(actor, hazard), "只有企业人员可以提请验收。")
+    before = hazard_snapshot(hazard)
+    hazard.status = workflow.next_status("submit", hazard.status)
+    return _save(actor, hazard, before, "submit", submitted_on or today(), note)
+
+
+def _acceptor(actor, hazard: Hazard) -> bool:
+    return _in_departments(actor, hazard.department_id)
+
+
+@transaction.atomic
+def hazard_accept(*, actor, hazard: Hazard, accepted_on: datetime.date | None, members: Sequence[str],
+                  conclusion: str, sign_offs: Sequence[dict] = (), version: int | None = None) -> Hazard:
+    """验收销号 → closed with closed_on = accepted_on; needs every sign-off the campaigns covering the hazard on
+    that day require (their union; 市直部门直管 skips the county rows)."""
+    hazard = _locked(hazard, version)
+    _check_state("accept", hazard)
+    _allowed(actor, _acceptor(actor, hazard), "只有该隐患的负责部门可以验收。")
+    accepted_on = accepted_on or today()
+    _not_in_future("accepted_on", accepted_on)
+    errors = {}
+    if not [m for m in members if str(m).strip()]:
+        errors["members"] = "请填写验收组成员。"
+    if not conclusion.strip():
+        errors["conclusion"] = "请填写验收结论。"
+    given = {s["level"] for s in sign_offs}
+    unknown = sorted(given - set(SignOffLevel.values))
+    if unknown:
+        errors["sign_offs"] = f"未知的签字层级：{'、'.join(unknown)}。"
+    city_direct = bool(hazard.enterprise and hazard.enterprise.city_direct)
+    lacking = [level for level in required_sign_offs(hazard.region_id, accepted_on, city_direct) if level not in given]
+    if lacking:
+        errors["sign_offs"] = "缺少签字：" + "、".join(SignOffLevel(level).label for level in lacking) + "。"
+    if errors:
+        raise ValidationError(errors)
+    before = hazard_snapshot(hazard)
+    acceptance = Acceptance.objects.create(hazard=hazard, accepted_on=accepted_on,
+                                           members=[str(m).strip() for m in members if str(m).strip()],
+                                           conclusion=conclusion)
+    SignOff.objects.bulk_create(SignOff(acceptance=acceptance, level=s["level"], name=s["name"],
+                                        opinion=s.get("opinion", ""), signed_on=s.get("signed_on") or accepted_on)
+                                for s in sign_offs)
+    hazard.status = workflow.next_status("accept", hazard.status)
+    hazard.closed_on = accepted_on
+    return _save(actor, hazard, before, "accept", accepted_on, conclusion)
+
+
+@transaction.atomic
+def hazard_reject(*, actor, hazard: Hazard, reason: str, version: int | None = None,
+                  rejected_on: datetime.date | None = None) -> Hazard:
+    hazard = _locked(hazard, version)
+    _check_state("reject", hazard)
+    _allowed(actor, _acceptor(actor, hazard), "只有该隐患的负责部门可以验收。")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写不通过的原因。"})
+    before = hazard_snapshot(hazard)
+    hazard.status = workflow.next_status("reject", hazard.status)
+    return _save(actor, hazard, before, "reject", rejected_on or today(), reason)
+
+
+# --- listing and transfer -------------------------------------------------------------------------------------
+
+def _may_list(actor, authority_region: Region, authority_department: Department | None) -> bool:
+    if authority_department is None:
+        return _leader_of_office(actor, authority_region.code)
+    return _leader_of_department(actor, authority_department.pk)
+
+
+@transaction.atomic
+def hazard_list(*, actor, hazard: Hazard, authority_region: Region, authority_department: Department | None,
+                document_no: str, listed_on: datetime.date | None, deadline: datetime.date,
+                version: int | None = None) -> Listing:
+    """挂牌督办: a safety office's leader for its government, a department's leader for its department."""
+    hazard = _locked(hazard, version)
+    _check_state("list", hazard)
+    _allowed(actor, _may_list(actor, authority_region, authority_department),
+             "政府挂牌督办须由本级安委办负责人办理，部门挂牌督办须由该部门负责人办理。")
+    listed_on = listed_on or today()
+    _not_in_future("listed_on", listed_on)
+    if authority_department is not None and authority_department.region_id != authority_region.code:
+        raise ValidationError({"authority_region": "挂牌地区应为挂牌部门所在的区划。"})
+    if not hazard.region_id.startswith(authority_region.code):
+        raise ValidationError({"authority_region": "隐患不在挂牌地区的辖区内。"})
+    if deadline < listed_on:
+        raise ValidationError({"deadline": "督办期限不能早于挂牌日期。"})
+    if not document_no.strip():
+        raise ValidationError({"document_no": "请填写督办文号。"})
+    before = hazard_snapshot(hazard)
+    listing = Listing.objects.create(hazard=hazard, authority_region=authority_region,
+                                     authority_department=authority_department, document_no=document_no.strip(),
+                                     listed_on=listed_on, deadline=deadline)
+    _save(actor, hazard, before, "list", listed_on, f"{document_no}（期限 {deadline}）")
+    return listing
+
+
+@transaction.atomic
+def hazard_delist(*, actor, hazard: Hazard, index: int, delisted_on: datetime.date | None,
+                  version: int | None = None) -> Listing:
+    hazard = _locked(hazard, version)
+    _check_state("delist", hazard)
+    listings = list(hazard.listings.order_by("listed_on", "id"))
+    if not 0 <= index < len(listings):
+        raise ValidationError({"listing": "没有这条挂牌督办记录。"})
+    listing = listings[index]
+    _allowed(actor, _may_list(actor, listing.authority_region, listing.authority_department),
+             "只有挂牌单位的负责人可以摘牌。")
+    if listing.delisted_on is not None:
+        raise ValidationError({"listing": "该挂牌督办已摘牌。"})
+    delisted_on = delisted_on or today()
+    _not_in_future("delisted_on", delisted_on)
+    if delisted_on < listing.listed_on:
+        raise ValidationError({"delisted_on": "摘牌日期不能早于挂牌日期。"})
+    before = hazard_snapshot(hazard)
+    listing.delisted_on = delisted_on
+    listing.save(update_fields=["delisted_on"])
+    _save(actor, hazard, before, "delist", delisted_on, listing.document_no)
+    return listing
+
+
+@transaction.atomic
+def hazard_transfer(*, actor, hazard: Hazard, to_department: Department, reason: str,
+                    transferred_on: datetime.date | None = None, version: int | None = None) -> Transfer:
+    """移交: by the responsible department, or a safety office above it."""
+    hazard = _locked(hazard, version)
+    _check_state("transfer", hazard)
+    _allowed(actor, _in_departments(actor, hazard.department_id) or _office_over(actor, hazard.department.region_id),
+             "只有负责部门或其上级安委办可以移交隐患。")
+    if to_department.pk == hazard.department_id:
+        raise ValidationError({"department": "接收部门不能是当前负责部门。"})
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写移交原因。"})
+    transferred_on = transferred_on or today()
+    _not_in_future("transferred_on", transferred_on)
+    before = hazard_snapshot(hazard)
+    transfer = Transfer.objects.create(hazard=hazard, from_department=hazard.department, to_department=to_department,
+                                       reason=reason, transferred_on=transferred_on,
+                                       received_by=getattr(actor, "display_name", "") or getattr(actor, "username", ""))
+    hazard.department = to_department
+    _save(actor, hazard, before, "transfer", transferred_on, f"{transfer.from_department} → {to_department}：{reason}")
+    return transfer
+
+
+# --- evidence -------------------------------------------------------------------------------------------------
+
+EVIDENCE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf",
+                  "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG": "image/png", b"%PDF": "application/pdf",
+         b"PK\x03\x04": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def evidence_type(upload) -> str:
+    """The file's real type from its first bytes (the client's content type is not trusted)."""
+    head = upload.read(12)
+    upload.seek(0)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    return ""
+
+
+def add_evidence(*, actor, hazard: Hazard, stage: str, upload, _checked: bool = False) -> Evidence:
+    if not _checked:
+        _allowed(actor, _enterprise_member(actor, hazard) or _in_departments(actor, hazard.department_id)
+                 or _in_departments(actor, hazard.found_by_department_id), "您无权为该隐患上传材料。")
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"files": f"文件“{upload.name}”超过 10 MB。"})
+    kind = evidence_type(upload)
+    if kind not in EVIDENCE_TYPES:
+        raise ValidationError(
+            {"files": f"文件“{upload.name}”的类型不受支持：只接受 JPG、PNG、WebP 图片和 PDF、Word 文档。"})
+    evidence = Evidence(hazard=hazard, stage=stage, name=upload.name[:200], content_type=kind, size=upload.size,
+                        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None)
+    evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    record(actor=actor, action=Action.CREATE, instance=evidence, after=snapshot(evidence))
+    return evidence
+
+
+def penalty_waived(hazard: Hazard) -> bool:
+    """依法不予行政处罚: a major hazard that the enterprise found and reported itself and rectifies (or has
+    rectified) under a plan. The one question other modules (enforcement) ask."""
+    return (hazard.level == Level.MAJOR and hazard.source == Source.SELF and hazard.planned_on is not None
+            and hazard.status != Status.REPORTED)
