@@ -111,3 +111,31 @@ def test_government_listing_needs_the_office_leader(world, self_reported):
     assert listing.is_government
     services.hazard_delist(actor=world.office_city_user, hazard=self_reported, index=0, delisted_on=D(2026, 7, 1))
     assert self_reported.listings.get().delisted_on == D(2026, 7, 1)
+
+
+def test_hazards_follow_their_enterprise_to_another_region(world, self_reported):
+    from apps.enterprises.services import enterprise_update
+
+    enterprise_update(actor=world.office_city_user, enterprise=world.chem_a, data={"region": world.county_b})
+    assert Hazard.objects.get(pk=self_reported.pk).region_id == "411003"
+    assert not Hazard.objects.visible_to(world.office_a_user).filter(pk=self_reported.pk).exists()
+
+
+def test_hazards_follow_an_enterprise_moved_by_an_import(world, self_reported):
+    import io
+
+    from openpyxl import load_workbook
+
+    from apps.enterprises.models import Enterprise
+    from apps.enterprises.spreadsheet import export_enterprises, import_enterprises
+
+    book = load_workbook(io.BytesIO(export_enterprises(Enterprise.objects.filter(pk=world.chem_a.pk))))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(2, header.index("所在区划代码") + 1).value = "411003"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    result = import_enterprises(buffer, actor=world.admin)
+    assert result.ok, result.errors
+    assert Hazard.objects.get(pk=self_reported.pk).region_id == "411003"

@@ -10,6 +10,7 @@ from apps.core.errors import NotAllowed, StaleWrite
 from apps.regions.permissions import can_write_enterprise
 
 from .models import Contractor, Enterprise, EnterpriseDepartment, EnterpriseSector
+from .signals import enterprise_moved
 
 FIELDS = (
     "name", "uscc", "region", "address", "legal_representative", "principal_name", "principal_phone",
@@ -75,6 +76,9 @@ def enterprise_update(
     if not updated:
         raise StaleWrite()
     enterprise.refresh_from_db()
+    if enterprise.region_id != before["region_id"]:
+        enterprise_moved.send(sender=Enterprise, enterprise=enterprise, old_region=before["region_id"],
+                              new_region=enterprise.region_id)
     if sectors is not None or departments is not None:
         _set_links(enterprise, new_sectors, new_departments)
     record_change(actor, enterprise, before)

@@ -36,6 +36,7 @@ from apps.regions.models import CODE_LENGTHS, Department, Region, Sector
 from apps.regions.permissions import can_write_enterprise
 
 from .models import FLAGS, Enterprise, EnterpriseDepartment, EnterpriseSector, EnterpriseState
+from .signals import enterprise_moved
 
 COLUMNS: list[tuple[str, str]] = [
     ("name", "企业名称"),
@@ -764,6 +765,10 @@ def _update_batch(batch: list[_Row], actor) -> None:
         else:
             same_ids.append((pk, version))
     _raw_update(changed_rows, same_ids, now)
+    for pk, changes in after.items():
+        if "region_id" in changes:  # records hanging on the enterprise follow it (hazards' home region)
+            enterprise_moved.send(sender=Enterprise, enterprise=Enterprise(pk=pk), old_region=before[pk]["region_id"],
+                                  new_region=changes["region_id"])
     if relink:
         ids = [pk for pk, _ in relink]
         for chunk in _chunks(ids):
