@@ -72,3 +72,16 @@ def test_loading_twice_changes_nothing(demo):
     before = Enterprise.objects.count()
     call_command("load_demo", stdout=io.StringIO())
     assert Enterprise.objects.count() == before
+
+
+def test_the_demo_ledger_has_hazards_in_every_state_and_the_ent_login_sees_its_own(demo):
+    from apps.hazards.models import Hazard, Status
+
+    statuses = set(Hazard.objects.values_list("status", flat=True))
+    assert statuses == {s.value for s in Status}
+    assert Hazard.objects.listed().exists() and Hazard.objects.overdue().exists()
+    for user in User.objects.filter(username__in=["ent_principal", "weidu_yjj", "xc_office"]):
+        seen = Hazard.objects.visible_to(user)
+        if user.username == "ent_principal":
+            assert set(seen.values_list("enterprise", flat=True)) <= {user.memberships.get().enterprise_id}
+    assert verify_chain() == []

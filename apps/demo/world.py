@@ -253,7 +253,7 @@ def load_demo(actor=None, seed: int = 2023) -> None:
         groups[name] = group
 
     enterprises = _enterprises(rng, counties, townships, county_departments, township_offices, city_departments)
-    return _users(
+    _users(
         rng,
         city,
         counties,
@@ -265,6 +265,7 @@ def load_demo(actor=None, seed: int = 2023) -> None:
         enterprises,
         actor,
     )
+    _campaign_and_hazards(rng, city, enterprises, city_departments, today)
 
 
 def _enterprises(rng, counties, townships, county_departments, township_offices, city_departments):
@@ -427,3 +428,117 @@ def _users(
     )
     ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     record_bulk(actor, Enterprise, ids, [{"demo": "许昌", "enterprises": len(ids)}])
+
+
+HAZARD_TITLES = {
+    "chemicals": ["储罐区可燃气体报警器失效", "装卸区未设置静电接地", "重大危险源未实施在线监测"],
+    "industry_trade": ["粉尘涉爆车间除尘系统未按规定设置", "有限空间作业未审批", "冲压设备安全防护装置缺失"],
+    "non_coal_mine": ["露天采场边坡超高超陡", "爆破器材库安全距离不足"],
+    "construction.housing": ["深基坑支护未按方案施工", "高大模板支撑体系未验收即使用"],
+    "gas": ["燃气管道被占压", "液化气钢瓶超期未检"],
+    "self_built_housing": ["经营性自建房擅自加层", "承重墙体开裂未处置"],
+    "transport.road": ["危险货物运输车辆动态监控失效", "驾驶员超时驾驶未纠正"],
+    "special_equipment": ["电梯限速器超期未校验", "锅炉安全阀失效"],
+    "fire": ["疏散通道堵塞", "消防控制室无人值守", "电动自行车室内充电"],
+    "school": ["宿舍楼安全出口锁闭"],
+    "health": ["病房楼防火分隔不符合要求"],
+    "industry_trade.metallurgy": ["熔融金属吊运设备不符合要求"],
+}
+
+
+def _campaign_and_hazards(rng, city, enterprises, city_departments, today) -> None:
+    """The demo campaign (the 许昌 sign-off chain, dated around today so that the demo is alive) and a ledger:
+    general hazards fixed on the spot, major ones planned, awaiting acceptance, accepted with the sign-offs,
+    a few listed by the city government, a few overdue."""
+    from apps.campaigns.models import Campaign
+    from apps.hazards import services as hz
+
+    Campaign.objects.create(
+        slug="xuchang-demo",
+        name="许昌市重大事故隐患专项排查整治行动（演示）",
+        region=city,
+        document_no="许安〔2023〕演示",
+        start=today - datetime.timedelta(days=150),
+        end=today + datetime.timedelta(days=60),
+        sign_offs=["acceptance_group", "county_department", "county_government", "city_department"],
+    )
+    admin = User.objects.get(username="admin")
+    day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
+    candidates = [e for e in enterprises if e.department_links.exists()]
+    rng.shuffle(candidates)
+    listed = 0
+    for n, e in enumerate(candidates[:140]):
+        sector = e.ordered_sector_codes()[0]
+        title = rng.choice(HAZARD_TITLES.get(sector, ["安全管理制度不落实", "应急预案未演练"]))
+        department = e.department_links.first().department
+        major = n % 3 == 0
+        source = "self" if n % 2 == 0 else "department"
+        found = day(rng.randint(20, 140))
+        h = hz.hazard_report(
+            actor=admin,
+            data={
+                "enterprise": e,
+                "title": title,
+                "level": "major" if major else "general",
+                "source": source,
+                "department": department,
+                "found_by_department": None if source == "self" else department,
+                "found_on": found,
+                "location": rng.choice(["生产车间", "仓库", "办公楼", "厂区道路", "储罐区"]),
+                "description": f"{title}，现场检查发现。",
+                "found_by": e.principal_name if source == "self" else "",
+            },
+        )
+        if not major:
+            if n % 4 != 1:
+                hz.hazard_fix_on_spot(actor=admin, hazard=h, fixed_on=found, note="现场立即整改完毕")
+            continue
+        stage = n % 5
+        deadline = found + datetime.timedelta(days=rng.choice([30, 45, 60, 90]))
+        planned = found + datetime.timedelta(days=2)
+        h = hz.hazard_plan(
+            actor=admin,
+            hazard=h,
+            plan={
+                "owner": f"{e.principal_name}（主要负责人）",
+                "measures": f"针对“{title}”制定整改措施并组织实施",
+                "funds": rng.choice(["2.5", "8", "15.6", "30"]),
+                "deadline": deadline,
+                "contingency": "落实专人监护，制定专项应急处置方案",
+                "interim_controls": "设置警戒区域，停止相关作业",
+                "planned_on": planned,
+                "goal": "消除隐患，达到相关标准要求",
+            },
+        )
+        if listed < 6 and stage in (1, 2):
+            listed += 1
+            hz.hazard_list(
+                actor=admin,
+                hazard=h,
+                authority_region=city,
+                authority_department=None,
+                document_no=f"许安办〔{today.year}〕{10 + listed}号",
+                listed_on=planned,
+                deadline=deadline,
+            )
+        if stage >= 3:
+            h = hz.hazard_submit(actor=admin, hazard=h, submitted_on=min(deadline, day(5)))
+        if stage == 4:
+            signed = min(deadline, day(3))
+            sign_offs = [
+                {"level": "acceptance_group", "name": "验收组", "signed_on": signed},
+                {"level": "city_department", "name": "市主管部门", "signed_on": signed},
+            ]
+            if not e.city_direct:
+                sign_offs += [
+                    {"level": "county_department", "name": "县区主管部门", "signed_on": signed},
+                    {"level": "county_government", "name": "县区政府", "signed_on": signed},
+                ]
+            hz.hazard_accept(
+                actor=admin,
+                hazard=h,
+                accepted_on=signed,
+                members=["张工", "李工"],
+                conclusion="整改到位，同意销号",
+                sign_offs=sign_offs,
+            )
