@@ -1,7 +1,9 @@
 """Every write to the ledger: report, each transition, listing, transfer. Each runs in one transaction that
-locks the hazard row, refuses a stale `version` (StaleWrite → 409), checks the state (ValidationError → 400)
-and the actor's role (NotAllowed → 403), writes the event and the audit entry. An administrator passes the
-role checks, never the state checks."""
+locks the hazard row, refuses a stale `version` (StaleWrite → 409), checks the actor's role (NotAllowed → 403)
+and then the state (ValidationError → 400), writes the event and the audit entry. The role comes first: a
+person who may never take a step is told so (403), not that the hazard is in the wrong state for it. An
+administrator passes the role checks, never the state checks. Business dates may lie in the past (another
+platform loads its ledger), never in the future, and never before the step they follow."""
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
@@ -96,6 +98,18 @@ def _check_state(action: str, hazard: Hazard) -> None:
 def _not_in_future(field: str, day: datetime.date) -> None:
     if day > today():
         raise ValidationError({field: "日期不能晚于今天。"})
+
+
+def _not_before(field: str, day: datetime.date, earliest: datetime.date | None, what: str) -> None:
+    if earliest is not None and day < earliest:
+        raise ValidationError({field: f"日期不能早于{what}（{earliest.isoformat()}）。"})
+
+
+def _not_before_plan(field: str, day: datetime.date, hazard: Hazard) -> None:
+    if hazard.planned_on is not None:
+        _not_before(field, day, hazard.planned_on, "制定治理方案日期")
+    else:
+        _not_before(field, day, hazard.found_on, "发现日期")
 
 
 def _save(actor, hazard: Hazard, before: dict, action: str, on: datetime.date, note: str = "",
@@ -213,6 +227,55 @@ def hazard_report(*, actor, data: dict) -> Hazard:
     return hazard
 
 
+UPDATE_FIELDS = ("title", "description", "location", "kind", "nature", "harm_analysis", "criterion", "found_by",
+                 "level", "sector")
+
+
+def _department_editor(actor, hazard: Hazard) -> bool:
+    return _in_departments(actor, hazard.department_id) or _in_departments(actor, hazard.found_by_department_id)
+
+
+def _editor(actor, hazard: Hazard) -> bool:
+    """Corrections: the enterprise's members while the hazard is open; the responsible or the finding
+    department (with their subordinate units) at any time."""
+    return (hazard.status != Status.CLOSED and _enterprise_member(actor, hazard)) or _department_editor(actor, hazard)
+
+
+@transaction.atomic
+def hazard_update(*, actor, hazard: Hazard, data: dict, version: int | None = None) -> Hazard:
+    """修改: the descriptive fields of 附件6, and the corrections of `level` and `sector` (a hazard found to be
+    major after all, a sector misfiled). Status, dates and the responsible department change only through their
+    own steps (`transfer` for the department). Lowering the level or changing the sector is for the responsible
+    or finding department; the enterprise may only raise the level. `data` holds only the fields to change;
+    `sector` is a Sector."""
+    hazard = _locked(hazard, version)
+    _allowed(actor, _editor(actor, hazard), "只有企业人员（销号前）、负责部门或发现部门可以修改隐患。")
+    unknown = sorted(set(data) - set(UPDATE_FIELDS))
+    if unknown:
+        raise ValidationError({field: "该字段不能在此修改。" for field in unknown})
+    before = hazard_snapshot(hazard)
+    changed = False
+    for field, value in data.items():
+        attname = "sector_id" if field == "sector" else field
+        value = value.pk if field == "sector" else value
+        if getattr(hazard, attname) != value:
+            setattr(hazard, attname, value)
+            changed = True
+    if not changed:
+        return hazard
+    if not (_is_admin(actor) or _department_editor(actor, hazard)):
+        # the enterprise may raise its own hazard to major, never lower it (a general hazard may be fixed on the
+        # spot and needs no acceptance) nor move it to another sector (another department's line)
+        if hazard.level != before["level"] and hazard.level == Level.GENERAL:
+            raise NotAllowed("降低隐患等级须由负责部门或发现部门办理。")
+        if hazard.sector_id != before["sector_id"]:
+            raise NotAllowed("更正行业领域须由负责部门或发现部门办理。")
+    if hazard.level == Level.MAJOR and hazard.fixed_on_spot:
+        raise ValidationError({"level": "该隐患已立即整改销号，不能改为重大事故隐患（重大事故隐患须制定治理方案）。"})
+    hazard.full_clean(exclude=["created_by", "enterprise", "region", "sector", "department", "found_by_department"])
+    return _save(actor, hazard, before, "update", today())
+
+
 def _region_reachable(actor, region: Region) -> bool:
     scope = scope_for(actor)
     code = region.code
@@ -234,8 +297,8 @@ def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None
     """制定治理方案 → rectifying. `plan`: owner, measures, funds, deadline, contingency, and optionally goal,
     requirements, interim_controls, planned_on (default today)."""
     hazard = _locked(hazard, version)
-    _check_state("plan", hazard)
     _allowed(actor, _rectifier(actor, hazard), "只有企业人员可以制定治理方案。")
+    _check_state("plan", hazard)
     missing = [label for key, label in (("owner", "责任人"), ("measures", "措施"), ("funds", "资金"),
                                         ("deadline", "时限"), ("contingency", "应急预案"))
                if plan.get(key) in (None, "")]
@@ -243,6 +306,7 @@ def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None
         raise ValidationError({"plan": f"治理方案须具备五要素，缺少：{'、'.join(missing)}。"})
     planned_on = plan.get("planned_on") or today()
     _not_in_future("planned_on", planned_on)
+    _not_before("planned_on", planned_on, hazard.found_on, "发现日期")
     if plan["deadline"] < planned_on:
         raise ValidationError({"deadline": "治理时限不能早于方案制定日期。"})
     if Decimal(plan["funds"]) < 0:
@@ -263,9 +327,9 @@ def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None
 def hazard_fix_on_spot(*, actor, hazard: Hazard, fixed_on: datetime.date | None = None, note: str = "",
                        version: int | None = None, files: Sequence = ()) -> Hazard:
     hazard = _locked(hazard, version)
-    _check_state("fix_on_spot", hazard)
     _allowed(actor, _enterprise_member(actor, hazard) or _in_departments(actor, hazard.found_by_department_id),
              "只有企业人员或发现隐患的部门可以登记立即整改。")
+    _check_state("fix_on_spot", hazard)
     fixed_on = fixed_on or today()
     _not_in_future("fixed_on", fixed_on)
     if fixed_on < hazard.found_on:
@@ -283,11 +347,14 @@ def hazard_fix_on_spot(*, actor, hazard: Hazard, fixed_on: datetime.date | None 
 def hazard_submit(*, actor, hazard: Hazard, note: str = "", version: int | None = None,
                   submitted_on: datetime.date | None = None) -> Hazard:
     hazard = _locked(hazard, version)
-    _check_state("submit", hazard)
     _allowed(actor, _rectifier(actor, hazard), "只有企业人员可以提请验收。")
+    _check_state("submit", hazard)
+    submitted_on = submitted_on or today()
+    _not_in_future("submitted_on", submitted_on)
+    _not_before_plan("submitted_on", submitted_on, hazard)
     before = hazard_snapshot(hazard)
     hazard.status = workflow.next_status("submit", hazard.status)
-    return _save(actor, hazard, before, "submit", submitted_on or today(), note)
+    return _save(actor, hazard, before, "submit", submitted_on, note)
 
 
 def _acceptor(actor, hazard: Hazard) -> bool:
@@ -300,10 +367,11 @@ def hazard_accept(*, actor, hazard: Hazard, accepted_on: datetime.date | None, m
     """验收销号 → closed with closed_on = accepted_on; needs every sign-off the campaigns covering the hazard on
     that day require (their union; 市直部门直管 skips the county rows)."""
     hazard = _locked(hazard, version)
-    _check_state("accept", hazard)
     _allowed(actor, _acceptor(actor, hazard), "只有该隐患的负责部门可以验收。")
+    _check_state("accept", hazard)
     accepted_on = accepted_on or today()
     _not_in_future("accepted_on", accepted_on)
+    _not_before_plan("accepted_on", accepted_on, hazard)
     errors = {}
     if not [m for m in members if str(m).strip()]:
         errors["members"] = "请填写验收组成员。"
@@ -335,13 +403,16 @@ def hazard_accept(*, actor, hazard: Hazard, accepted_on: datetime.date | None, m
 def hazard_reject(*, actor, hazard: Hazard, reason: str, version: int | None = None,
                   rejected_on: datetime.date | None = None) -> Hazard:
     hazard = _locked(hazard, version)
-    _check_state("reject", hazard)
     _allowed(actor, _acceptor(actor, hazard), "只有该隐患的负责部门可以验收。")
+    _check_state("reject", hazard)
     if not reason.strip():
         raise ValidationError({"reason": "请填写不通过的原因。"})
+    rejected_on = rejected_on or today()
+    _not_in_future("rejected_on", rejected_on)
+    _not_before_plan("rejected_on", rejected_on, hazard)
     before = hazard_snapshot(hazard)
     hazard.status = workflow.next_status("reject", hazard.status)
-    return _save(actor, hazard, before, "reject", rejected_on or today(), reason)
+    return _save(actor, hazard, before, "reject", rejected_on, reason)
 
 
 # --- listing and transfer -------------------------------------------------------------------------------------
@@ -358,11 +429,12 @@ def hazard_list(*, actor, hazard: Hazard, authority_region: Region, authority_de
                 version: int | None = None) -> Listing:
     """挂牌督办: a safety office's leader for its government, a department's leader for its department."""
     hazard = _locked(hazard, version)
-    _check_state("list", hazard)
     _allowed(actor, _may_list(actor, authority_region, authority_department),
              "政府挂牌督办须由本级安委办负责人办理，部门挂牌督办须由该部门负责人办理。")
+    _check_state("list", hazard)
     listed_on = listed_on or today()
     _not_in_future("listed_on", listed_on)
+    _not_before("listed_on", listed_on, hazard.found_on, "发现日期")
     if authority_department is not None and authority_department.region_id != authority_region.code:
         raise ValidationError({"authority_region": "挂牌地区应为挂牌部门所在的区划。"})
     if not hazard.region_id.startswith(authority_region.code):
@@ -408,15 +480,16 @@ def hazard_transfer(*, actor, hazard: Hazard, to_department: Department, reason:
                     transferred_on: datetime.date | None = None, version: int | None = None) -> Transfer:
     """移交: by the responsible department, or a safety office above it."""
     hazard = _locked(hazard, version)
-    _check_state("transfer", hazard)
     _allowed(actor, _in_departments(actor, hazard.department_id) or _office_over(actor, hazard.department.region_id),
              "只有负责部门或其上级安委办可以移交隐患。")
+    _check_state("transfer", hazard)
     if to_department.pk == hazard.department_id:
         raise ValidationError({"department": "接收部门不能是当前负责部门。"})
     if not reason.strip():
         raise ValidationError({"reason": "请填写移交原因。"})
     transferred_on = transferred_on or today()
     _not_in_future("transferred_on", transferred_on)
+    _not_before("transferred_on", transferred_on, hazard.found_on, "发现日期")
     before = hazard_snapshot(hazard)
     transfer = Transfer.objects.create(hazard=hazard, from_department=hazard.department, to_department=to_department,
                                        reason=reason, transferred_on=transferred_on,
