@@ -1,6 +1,5 @@
 """Forms of the enterprise pages. Choices are always drawn through `visible_to` and the acting scope."""
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 
 from apps.core.forms import BootstrapMixin
@@ -171,20 +170,3 @@ class ContractorForm(BootstrapMixin, forms.ModelForm):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "结束日期不能早于开始日期")
         return data
-
-
-class ImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label="企业信息表（.xlsx）",
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-
-    def clean_file(self):
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）。")
-        if f.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(f"文件过大：不能超过 {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB。")
-        head = f.read(4)
-        f.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("文件不是有效的 .xlsx 工作簿。")
-        return f

@@ -1,32 +1,25 @@
 """The enterprise pages: list (filtered by EnterpriseFilterSet, like the API and the export), detail with
 外包外租, create / edit through the services, .xlsx import and export."""
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from apps.core import imports
 from apps.core.errors import StaleWrite
 from apps.core.forms import add_service_errors
 from apps.core.http import xlsx_response
-from apps.core.middleware import client_ip
-from apps.core.models import Job
 from apps.regions.permissions import can_write_enterprise
 
 from . import services, tasks
 from .filters import EnterpriseFilterSet
-from .forms import ContractorForm, EnterpriseFilterForm, EnterpriseForm, ImportForm, may_write_some_enterprise
+from .forms import ContractorForm, EnterpriseFilterForm, EnterpriseForm, may_write_some_enterprise
 from .models import Contractor, Enterprise
 
 PAGE_SIZE = 50
-IMPORT_ERRORS_SHOWN = 50
 
 
 def _visible(request):
@@ -177,55 +170,30 @@ def contractor_delete(request, pk: int, contractor_pk: int):
     return redirect(reverse("enterprises:detail", args=[pk]) + "#contractors")
 
 
+IMPORT = imports.ImportFlow(
+    kind=tasks.IMPORT_KIND, task=tasks.import_enterprises_job, namespace="enterprises", title="导入企业",
+    section="企业", section_url="enterprises:list", file_label="企业信息表（.xlsx）", template_label="企业信息导入模板",
+    help_template="enterprises/import_help.html", annotated_filename="企业导入错误标注.xlsx",
+    annotated_ascii="import-errors.xlsx",
+    summary=lambda result: f"导入完成：新增 {result.get('created', 0)} 家，更新 {result.get('updated', 0)} 家。",
+    done_label="查看企业名录", may_import=may_write_some_enterprise,
+    refusal="您无权导入企业：只有安委办、监管部门或系统管理员可以导入企业。",
+)
+
+
 @login_required
 def enterprise_import(request):
-    """Upload: the file is kept, a job is queued for the worker, and the person follows it on the job page."""
-    if not may_write_some_enterprise(request.user):
-        raise PermissionDenied("您无权导入企业：只有安委办、监管部门或系统管理员可以导入企业。")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        acting = getattr(request.user, "acting_membership", None)
-        with transaction.atomic():
-            job = Job.objects.create(
-                kind=tasks.IMPORT_KIND, user=request.user, acting_membership_id=acting.pk if acting else None,
-                ip=client_ip(request), input_label=upload.name[:255],
-                input_name=default_storage.save(f"imports/uploads/{secrets.token_hex(16)}.xlsx", upload),
-            )
-            transaction.on_commit(lambda: tasks.import_enterprises_job.enqueue(job.pk))
-        return redirect("enterprises:import-job", pk=job.pk)
-    recent = Job.objects.filter(user=request.user, kind=tasks.IMPORT_KIND)[:5]
-    return render(request, "enterprises/import.html", {"form": form, "recent": recent})
-
-
-def _own_job(request, pk: int) -> Job:
-    """A person sees only the jobs they started."""
-    job = get_object_or_404(Job, pk=pk, user=request.user, kind=tasks.IMPORT_KIND)
-    job.mark_stale()
-    return job
+    return imports.upload_page(request, IMPORT)
 
 
 @login_required
 def import_job(request, pk: int):
-    job = _own_job(request, pk)
-    errors = job.result.get("errors", [])
-    context = {
-        "job": job,
-        "errors": errors[:IMPORT_ERRORS_SHOWN],
-        "more_errors": max(0, job.result.get("error_count", 0) - IMPORT_ERRORS_SHOWN),
-    }
-    template = "enterprises/import_job.html#progress" if request.htmx else "enterprises/import_job.html"
-    return render(request, template, context)
+    return imports.job_page(request, IMPORT, pk)
 
 
 @login_required
 def import_annotated(request, pk: int):
-    job = _own_job(request, pk)
-    if not job.output_name or not default_storage.exists(job.output_name):
-        raise Http404("标注文件不存在或已过期，请重新导入。")
-    with default_storage.open(job.output_name, "rb") as f:
-        content = f.read()
-    return xlsx_response(content, "企业导入错误标注.xlsx", "import-errors.xlsx")
+    return imports.annotated_file(request, IMPORT, pk)
 
 
 @login_required

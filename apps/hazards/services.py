@@ -83,7 +83,9 @@ def _allowed(actor, check: bool, message: str) -> None:
 # --- shared steps ---------------------------------------------------------------------------------------------
 
 def _locked(hazard: Hazard, version: int | None) -> Hazard:
-    current = Hazard.objects.select_for_update().select_related("enterprise", "department").get(pk=hazard.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the enterprise
+    current = (Hazard.objects.select_for_update(of=("self",)).select_related("enterprise", "department")
+               .get(pk=hazard.pk))
     if version is not None and int(version) != current.version:
         raise StaleWrite()
     return current
