@@ -287,6 +287,31 @@ def _region_reachable(actor, region: Region) -> bool:
 
 # --- the transitions ------------------------------------------------------------------------------------------
 
+FIVE_ELEMENTS = {"owner": "责任人", "measures": "措施", "funds": "资金", "deadline": "时限", "contingency": "应急预案"}
+
+
+def plan_problems(plan: dict, found_on: datetime.date | None) -> list[tuple[str, str]]:
+    """What is wrong with a rectification plan, as (field, message) pairs; empty when it may be filed. The five
+    elements must all be there; the plan date (`planned_on`, default today) lies between the finding and today;
+    the deadline is not before the plan date; the funds are not negative. The form, the API and the ledger
+    import all ask this one function."""
+    missing = [key for key in FIVE_ELEMENTS if plan.get(key) in (None, "")]
+    if missing:
+        message = f"治理方案须具备五要素，缺少：{'、'.join(FIVE_ELEMENTS[key] for key in missing)}。"
+        return [(key, message) for key in missing]
+    problems = []
+    planned_on = plan.get("planned_on") or today()
+    if planned_on > today():
+        problems.append(("planned_on", "日期不能晚于今天。"))
+    if found_on is not None and planned_on < found_on:
+        problems.append(("planned_on", f"日期不能早于发现日期（{found_on.isoformat()}）。"))
+    if plan["deadline"] < planned_on:
+        problems.append(("deadline", "治理时限不能早于方案制定日期。"))
+    if Decimal(plan["funds"]) < 0:
+        problems.append(("funds", "资金不能为负数。"))
+    return problems
+
+
 def _rectifier(actor, hazard: Hazard) -> bool:
     """Plans and submits: the enterprise's members; for a hazard without an enterprise, its department."""
     if hazard.enterprise_id:
@@ -301,18 +326,11 @@ def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None
     hazard = _locked(hazard, version)
     _allowed(actor, _rectifier(actor, hazard), "只有企业人员可以制定治理方案。")
     _check_state("plan", hazard)
-    missing = [label for key, label in (("owner", "责任人"), ("measures", "措施"), ("funds", "资金"),
-                                        ("deadline", "时限"), ("contingency", "应急预案"))
-               if plan.get(key) in (None, "")]
-    if missing:
-        raise ValidationError({"plan": f"治理方案须具备五要素，缺少：{'、'.join(missing)}。"})
+    problems = plan_problems(plan, hazard.found_on)
+    if problems:
+        incomplete = any(plan.get(key) in (None, "") for key in FIVE_ELEMENTS)
+        raise ValidationError({"plan": problems[0][1]} if incomplete else dict(problems))
     planned_on = plan.get("planned_on") or today()
-    _not_in_future("planned_on", planned_on)
-    _not_before("planned_on", planned_on, hazard.found_on, "发现日期")
-    if plan["deadline"] < planned_on:
-        raise ValidationError({"deadline": "治理时限不能早于方案制定日期。"})
-    if Decimal(plan["funds"]) < 0:
-        raise ValidationError({"funds": "资金不能为负数。"})
     before = hazard_snapshot(hazard)
     RectificationPlan.objects.update_or_create(hazard=hazard, defaults={
         "owner": plan["owner"], "measures": plan["measures"], "funds": plan["funds"], "deadline": plan["deadline"],

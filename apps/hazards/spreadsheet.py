@@ -83,8 +83,6 @@ COLUMNS: list[tuple[str, str, tuple[str, ...]]] = [
 HEADER = {key: header for key, header, _ in COLUMNS}
 REQUIRED = ("title", "level", "source", "found_on")
 PLAN_KEYS = ("owner", "measures", "funds", "plan_deadline", "contingency", "interim_controls", "planned_on")
-FIVE_ELEMENTS = (("owner", "责任人"), ("measures", "措施"), ("funds", "资金"), ("plan_deadline", "时限"),
-                 ("contingency", "应急预案"))
 TEXT_KEYS = ("title", "kind", "nature", "location", "description", "harm_analysis")
 DATE_KEYS = ("found_on", "deadline", "plan_deadline", "planned_on")
 # Model field → import column, for the messages of the model's own field checks.
@@ -503,23 +501,18 @@ def _rule(errors: _Errors, number: int, key: str, check: Callable, *args) -> boo
 
 
 def _check_plan(row: _Row, errors: _Errors) -> None:
-    """`services.hazard_plan`'s checks: the five elements, the plan date after the finding and not in the
-    future, the deadline not before the plan date."""
-    number = row.row
-    missing = [(key, label) for key, label in FIVE_ELEMENTS if not row.text[key]]
-    if missing:
-        message = f"治理方案须具备五要素，缺少：{'、'.join(label for _, label in missing)}。"
-        for key, _ in missing:
-            errors.add(number, key, message)
-        return
-    found_on, deadline = row.dates["found_on"], row.dates["plan_deadline"]
-    if found_on and row.dates["planned_on"] is not None:
-        _rule(errors, number, "planned_on", services._not_before, "planned_on", row.planned_on, found_on, "发现日期")
-    if deadline and deadline < row.planned_on:
-        errors.add(number, "plan_deadline", "治理时限不能早于方案制定日期" + (
-            "。" if row.dates["planned_on"] else f"（未填写方案制定日期，按今天 {row.planned_on.isoformat()} 计）。"))
-    if row.funds is not None and row.funds < 0:
-        errors.add(number, "funds", "资金不能为负数。")
+    """The plan rules of `services.plan_problems`, each message on its own column."""
+    unreadable = (row.text["funds"] and row.funds is None) or (row.text["plan_deadline"]
+                                                               and row.dates["plan_deadline"] is None)
+    if unreadable:
+        return  # the cell is already marked as not a number / not a date
+    plan = {"owner": row.text["owner"], "measures": row.text["measures"], "funds": row.funds,
+            "deadline": row.dates["plan_deadline"], "contingency": row.text["contingency"],
+            "planned_on": row.dates["planned_on"]}
+    for key, message in services.plan_problems(plan, row.dates["found_on"]):
+        if key == "deadline" and not row.dates["planned_on"]:
+            message = message.rstrip("。") + f"（未填写方案制定日期，按今天 {row.planned_on.isoformat()} 计）。"
+        errors.add(row.row, PLAN_FIELD_COLUMN[key], message)
 
 
 DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
