@@ -6,15 +6,14 @@ from django.shortcuts import get_object_or_404
 from apps.core import imports
 from apps.core.http import docx_response, xlsx_response
 
-from . import services, tasks, workflow
+from . import services, tasks
 from .filters import HazardFilterSet
 from .models import Hazard
 
 
 def may_import(user) -> bool:
     """Whoever may report hazards of some source (the rows are then checked source by source)."""
-    return services._is_admin(user) or any(
-        workflow.REPORT_SOURCES.get(m.kind) for m in services._memberships(user))
+    return bool(services.reportable_sources(user))
 
 
 def _summary(result: dict) -> str:

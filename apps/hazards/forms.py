@@ -14,38 +14,15 @@ from apps.enterprises.models import Enterprise
 from apps.regions.models import Department, Region, Sector
 from apps.regions.scope import DEPARTMENT, ENTERPRISE, SAFETY_OFFICE, scope_for
 
-from . import services, workflow
+from . import services
 from .models import EvidenceStage, Hazard, Level, Source, Status, today
+from .services import acting_memberships, is_admin, reportable_sources
 
 DATE = {"type": "date"}
 
 
 def date_input() -> forms.DateInput:
     return forms.DateInput(attrs=dict(DATE), format="%Y-%m-%d")
-
-
-def acting_memberships(user) -> list:
-    """The memberships the page acts for: the acting one, else all (an administrator: none)."""
-    acting = getattr(user, "acting_membership", None)
-    if acting is not None:
-        return [acting]
-    if getattr(user, "is_superuser", False):
-        return []
-    return list(user.memberships.all())
-
-
-def is_admin(user) -> bool:
-    return bool(getattr(user, "is_superuser", False)) and getattr(user, "acting_membership", None) is None
-
-
-def reportable_sources(user) -> list[str]:
-    """The sources the acting membership may report (workflow.REPORT_SOURCES); every source for an admin."""
-    if is_admin(user):
-        return list(Source.values)
-    allowed: set[str] = set()
-    for m in acting_memberships(user):
-        allowed |= workflow.REPORT_SOURCES.get(m.kind, frozenset())
-    return [s for s in Source.values if s in allowed]
 
 
 def department_label(d: Department) -> str:

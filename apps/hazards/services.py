@@ -40,20 +40,35 @@ REPORT_FIELDS = ("title", "level", "kind", "nature", "location", "description", 
                  "found_by", "deadline")
 
 
-# --- who the actor is -----------------------------------------------------------------------------------------
+# --- who the actor is: the role half of every step (the state half is workflow.state_refusal) ------------------
 
-def _memberships(actor) -> list:
+def acting_memberships(actor) -> list:
+    """The memberships the actor acts for: the interface's acting one, else all (an administrator: none)."""
     acting = getattr(actor, "acting_membership", None)
-    return [acting] if acting is not None else list(actor.memberships.all())
+    if acting is not None:
+        return [acting]
+    if getattr(actor, "is_superuser", False):
+        return []
+    return list(actor.memberships.all())
 
 
-def _is_admin(actor) -> bool:
+def is_admin(actor) -> bool:
     return bool(getattr(actor, "is_superuser", False)) and getattr(actor, "acting_membership", None) is None
+
+
+def reportable_sources(actor) -> list[str]:
+    """The sources the actor may report (workflow.REPORT_SOURCES by membership kind); all for an administrator."""
+    if is_admin(actor):
+        return list(Source.values)
+    allowed: set[str] = set()
+    for m in acting_memberships(actor):
+        allowed |= workflow.REPORT_SOURCES.get(m.kind, frozenset())
+    return [s for s in Source.values if s in allowed]
 
 
 def _enterprise_member(actor, hazard: Hazard) -> bool:
     return hazard.enterprise_id is not None and any(
-        m.kind == ENTERPRISE and m.enterprise_id == hazard.enterprise_id for m in _memberships(actor))
+        m.kind == ENTERPRISE and m.enterprise_id == hazard.enterprise_id for m in acting_memberships(actor))
 
 
 def _in_departments(actor, department_id: int | None) -> bool:
@@ -61,22 +76,81 @@ def _in_departments(actor, department_id: int | None) -> bool:
     return department_id is not None and department_id in scope_for(actor).department_ids
 
 
-def _leader_of_department(actor, department_id: int) -> bool:
-    return any(m.kind == DEPARTMENT and m.role == "leader" and m.department_id == department_id
-               for m in _memberships(actor))
+def may_list_as(actor, region_code: str, department_id: int | None) -> bool:
+    """挂牌督办 (and 摘牌) in the name of a government (department_id None: a leader of that region's safety
+    office) or of a department (a leader of that department)."""
+    for m in acting_memberships(actor):
+        if m.role != "leader":
+            continue
+        if department_id is None and m.kind == SAFETY_OFFICE and m.region_id == region_code:
+            return True
+        if department_id is not None and m.kind == DEPARTMENT and m.department_id == department_id:
+            return True
+    return False
 
 
-def _leader_of_office(actor, region_code: str) -> bool:
-    return any(m.kind == SAFETY_OFFICE and m.role == "leader" and m.region_id == region_code
-               for m in _memberships(actor))
+def _may_list_some(actor, hazard: Hazard) -> bool:
+    """Could the actor list the hazard in the name of some authority (a leader over its region)?"""
+    for m in acting_memberships(actor):
+        if m.role != "leader":
+            continue
+        if m.kind == SAFETY_OFFICE and hazard.region_id.startswith(m.region_id):
+            return True
+        if m.kind == DEPARTMENT and hazard.region_id.startswith(m.department.region_id):
+            return True
+    return False
 
 
 def _office_over(actor, region_code: str) -> bool:
     return scope_for(actor).manages_region(region_code)
 
 
+def _rectifier(actor, hazard: Hazard) -> bool:
+    """Plans and submits: the enterprise's members; for a hazard without an enterprise, its department."""
+    if hazard.enterprise_id:
+        return _enterprise_member(actor, hazard)
+    return _in_departments(actor, hazard.department_id)
+
+
+def _fixer(actor, hazard: Hazard) -> bool:
+    return _enterprise_member(actor, hazard) or _in_departments(actor, hazard.found_by_department_id)
+
+
+def _acceptor(actor, hazard: Hazard) -> bool:
+    return _in_departments(actor, hazard.department_id)
+
+
+def _transferrer(actor, hazard: Hazard) -> bool:
+    return _in_departments(actor, hazard.department_id) or _office_over(actor, hazard.department.region_id)
+
+
+def _evidence_adder(actor, hazard: Hazard) -> bool:
+    return (_enterprise_member(actor, hazard) or _in_departments(actor, hazard.department_id)
+            or _in_departments(actor, hazard.found_by_department_id))
+
+
+def _editor(actor, hazard: Hazard) -> bool:
+    """Corrections: the enterprise's members while the hazard is open; the responsible or the finding
+    department (with their subordinate units) at any time."""
+    return ((hazard.status != Status.CLOSED and _enterprise_member(actor, hazard))
+            or _in_departments(actor, hazard.department_id) or _in_departments(actor, hazard.found_by_department_id))
+
+
+ROLE_CHECKS = {
+    "plan": _rectifier, "submit": _rectifier, "fix_on_spot": _fixer, "accept": _acceptor, "reject": _acceptor,
+    "transfer": _transferrer, "evidence": _evidence_adder, "update": _editor, "list": _may_list_some,
+}
+
+
+def may(actor, action: str, hazard: Hazard) -> bool:
+    """May the actor take `action` on `hazard` as far as their role goes? (`list`: in the name of some
+    authority; the listing's own authority is checked by `may_list_as`.) Pages ask it to show their buttons."""
+    check = ROLE_CHECKS.get(action)
+    return is_admin(actor) or bool(check and check(actor, hazard))
+
+
 def _allowed(actor, check: bool, message: str) -> None:
-    if not (_is_admin(actor) or check):
+    if not (is_admin(actor) or check):
         raise NotAllowed(message)
 
 
@@ -151,9 +225,9 @@ def _finder_for(actor, source: str, given: Department | None) -> Department | No
     the lead department of the actor's inspection group; for `assigned`/`tip` the one given, if any."""
     if source == Source.SELF:
         return None
-    if _is_admin(actor):
+    if is_admin(actor):
         return given
-    memberships = _memberships(actor)
+    memberships = acting_memberships(actor)
     if source == Source.SUPERVISION:
         groups = InspectionGroup.objects.filter(pk__in=[m.group_id for m in memberships if m.kind == GROUP])
         leads = {g.lead_department_id: g.lead_department for g in groups.select_related("lead_department")}
@@ -178,8 +252,7 @@ def _finder_for(actor, source: str, given: Department | None) -> Department | No
 
 
 def _may_report(actor, source: str) -> bool:
-    kinds = {m.kind for m in _memberships(actor)}
-    return any(source in workflow.REPORT_SOURCES.get(kind, ()) for kind in kinds)
+    return source in reportable_sources(actor)
 
 
 @transaction.atomic
@@ -191,8 +264,8 @@ def hazard_report(*, actor, data: dict) -> Hazard:
     enterprise: Enterprise | None = data.get("enterprise")
     if enterprise is not None:
         region = enterprise.region
-        if source == Source.SELF and not _is_admin(actor) and not any(
-                m.kind == ENTERPRISE and m.enterprise_id == enterprise.pk for m in _memberships(actor)):
+        if source == Source.SELF and not is_admin(actor) and not any(
+                m.kind == ENTERPRISE and m.enterprise_id == enterprise.pk for m in acting_memberships(actor)):
             raise NotAllowed("企业自查隐患只能由本企业人员登记。")
     else:
         region = data.get("region")
@@ -200,7 +273,7 @@ def hazard_report(*, actor, data: dict) -> Hazard:
             raise ValidationError({"region": "没有企业的隐患须填写所在区划。"})
         if source == Source.SELF:
             raise ValidationError({"enterprise": "企业自查的隐患须指明企业。"})
-        if not _is_admin(actor) and not _region_reachable(actor, region):
+        if not is_admin(actor) and not _region_reachable(actor, region):
             raise NotAllowed("该区划不在您的管辖范围内。")
     found_on = data.get("found_on") or today()
     _not_in_future("found_on", found_on)
@@ -237,12 +310,6 @@ def _department_editor(actor, hazard: Hazard) -> bool:
     return _in_departments(actor, hazard.department_id) or _in_departments(actor, hazard.found_by_department_id)
 
 
-def _editor(actor, hazard: Hazard) -> bool:
-    """Corrections: the enterprise's members while the hazard is open; the responsible or the finding
-    department (with their subordinate units) at any time."""
-    return (hazard.status != Status.CLOSED and _enterprise_member(actor, hazard)) or _department_editor(actor, hazard)
-
-
 @transaction.atomic
 def hazard_update(*, actor, hazard: Hazard, data: dict, version: int | None = None) -> Hazard:
     """修改: the descriptive fields of 附件6, and the corrections of `level` and `sector` (a hazard found to be
@@ -265,7 +332,7 @@ def hazard_update(*, actor, hazard: Hazard, data: dict, version: int | None = No
             changed = True
     if not changed:
         return hazard
-    if not (_is_admin(actor) or _department_editor(actor, hazard)):
+    if not (is_admin(actor) or _department_editor(actor, hazard)):
         # the enterprise may raise its own hazard to major, never lower it (a general hazard may be fixed on the
         # spot and needs no acceptance) nor move it to another sector (another department's line)
         if hazard.level != before["level"] and hazard.level == Level.GENERAL:
@@ -312,12 +379,6 @@ def plan_problems(plan: dict, found_on: datetime.date | None) -> list[tuple[str,
     return problems
 
 
-def _rectifier(actor, hazard: Hazard) -> bool:
-    """Plans and submits: the enterprise's members; for a hazard without an enterprise, its department."""
-    if hazard.enterprise_id:
-        return _enterprise_member(actor, hazard)
-    return _in_departments(actor, hazard.department_id)
-
 
 @transaction.atomic
 def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None) -> Hazard:
@@ -347,7 +408,7 @@ def hazard_plan(*, actor, hazard: Hazard, plan: dict, version: int | None = None
 def hazard_fix_on_spot(*, actor, hazard: Hazard, fixed_on: datetime.date | None = None, note: str = "",
                        version: int | None = None, files: Sequence = ()) -> Hazard:
     hazard = _locked(hazard, version)
-    _allowed(actor, _enterprise_member(actor, hazard) or _in_departments(actor, hazard.found_by_department_id),
+    _allowed(actor, _fixer(actor, hazard),
              "只有企业人员或发现隐患的部门可以登记立即整改。")
     _check_state("fix_on_spot", hazard)
     fixed_on = fixed_on or today()
@@ -376,9 +437,6 @@ def hazard_submit(*, actor, hazard: Hazard, note: str = "", version: int | None 
     hazard.status = workflow.next_status("submit", hazard.status)
     return _save(actor, hazard, before, "submit", submitted_on, note)
 
-
-def _acceptor(actor, hazard: Hazard) -> bool:
-    return _in_departments(actor, hazard.department_id)
 
 
 @transaction.atomic
@@ -437,19 +495,13 @@ def hazard_reject(*, actor, hazard: Hazard, reason: str, version: int | None = N
 
 # --- listing and transfer -------------------------------------------------------------------------------------
 
-def _may_list(actor, authority_region: Region, authority_department: Department | None) -> bool:
-    if authority_department is None:
-        return _leader_of_office(actor, authority_region.code)
-    return _leader_of_department(actor, authority_department.pk)
-
-
 @transaction.atomic
 def hazard_list(*, actor, hazard: Hazard, authority_region: Region, authority_department: Department | None,
                 document_no: str, listed_on: datetime.date | None, deadline: datetime.date,
                 version: int | None = None) -> Listing:
     """挂牌督办: a safety office's leader for its government, a department's leader for its department."""
     hazard = _locked(hazard, version)
-    _allowed(actor, _may_list(actor, authority_region, authority_department),
+    _allowed(actor, may_list_as(actor, authority_region.code, getattr(authority_department, "pk", None)),
              "政府挂牌督办须由本级安委办负责人办理，部门挂牌督办须由该部门负责人办理。")
     _check_state("list", hazard)
     listed_on = listed_on or today()
@@ -480,7 +532,7 @@ def hazard_delist(*, actor, hazard: Hazard, index: int, delisted_on: datetime.da
     if not 0 <= index < len(listings):
         raise ValidationError({"listing": "没有这条挂牌督办记录。"})
     listing = listings[index]
-    _allowed(actor, _may_list(actor, listing.authority_region, listing.authority_department),
+    _allowed(actor, may_list_as(actor, listing.authority_region_id, listing.authority_department_id),
              "只有挂牌单位的负责人可以摘牌。")
     if listing.delisted_on is not None:
         raise ValidationError({"listing": "该挂牌督办已摘牌。"})
@@ -500,7 +552,7 @@ def hazard_transfer(*, actor, hazard: Hazard, to_department: Department, reason:
                     transferred_on: datetime.date | None = None, version: int | None = None) -> Transfer:
     """移交: by the responsible department, or a safety office above it."""
     hazard = _locked(hazard, version)
-    _allowed(actor, _in_departments(actor, hazard.department_id) or _office_over(actor, hazard.department.region_id),
+    _allowed(actor, _transferrer(actor, hazard),
              "只有负责部门或其上级安委办可以移交隐患。")
     _check_state("transfer", hazard)
     if to_department.pk == hazard.department_id:
@@ -542,8 +594,7 @@ def evidence_type(upload) -> str:
 
 def add_evidence(*, actor, hazard: Hazard, stage: str, upload, _checked: bool = False) -> Evidence:
     if not _checked:
-        _allowed(actor, _enterprise_member(actor, hazard) or _in_departments(actor, hazard.department_id)
-                 or _in_departments(actor, hazard.found_by_department_id), "您无权为该隐患上传材料。")
+        _allowed(actor, _evidence_adder(actor, hazard), "您无权为该隐患上传材料。")
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError({"files": f"文件“{upload.name}”超过 10 MB。"})
     kind = evidence_type(upload)

@@ -574,7 +574,7 @@ class _Memo:
 def _resolve(parsed: list[_Row], errors: _Errors, actor, step: Callable[[int], None]) -> None:
     """The checks that need the database and the actor, as `services.hazard_report` makes them, with every
     lookup done in bulk before the loop over rows."""
-    admin = services._is_admin(actor)
+    admin = services.is_admin(actor)
     # Enterprises by credit code: only those the actor sees.
     usccs = sorted({r.text["uscc"] for r in parsed if r.text["uscc"]})
     enterprises: dict[str, Enterprise] = {}

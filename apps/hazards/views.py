@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from apps.campaigns.models import SignOffLevel, required_sign_offs
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
-from apps.regions.scope import DEPARTMENT, ENTERPRISE, SAFETY_OFFICE, scope_for
 
 from . import services, workflow
 from .filters import HazardFilterSet
@@ -36,12 +35,10 @@ from .forms import (
     RejectForm,
     SubmitForm,
     TransferForm,
-    acting_memberships,
-    is_admin,
-    reportable_sources,
     sign_off_rows_from,
 )
 from .models import Evidence, EvidenceStage, Hazard, Listing, Status, today
+from .services import is_admin, reportable_sources
 
 PAGE_SIZE = 50
 
@@ -64,60 +61,9 @@ def _hazard_or_404(request, pk: int) -> Hazard:
     )
 
 
-# --- who may take which step (mirrors the services; they decide) -------------------------------------------------
+# --- who may take which step: the services decide (services.may); the pages only ask ------------------------------
 
-def _enterprise_member(user, hazard: Hazard) -> bool:
-    return hazard.enterprise_id is not None and any(
-        m.kind == ENTERPRISE and m.enterprise_id == hazard.enterprise_id for m in acting_memberships(user))
-
-
-def _in_departments(user, department_id) -> bool:
-    return department_id is not None and department_id in scope_for(user).department_ids
-
-
-def _may_list_as(user, region_code: str, department_id) -> bool:
-    for m in acting_memberships(user):
-        if m.role != "leader":
-            continue
-        if department_id is None and m.kind == SAFETY_OFFICE and m.region_id == region_code:
-            return True
-        if department_id is not None and m.kind == DEPARTMENT and m.department_id == department_id:
-            return True
-    return False
-
-
-def _may_list_some(user, hazard: Hazard) -> bool:
-    for m in acting_memberships(user):
-        if m.role != "leader":
-            continue
-        if m.kind == SAFETY_OFFICE and hazard.region_id.startswith(m.region_id):
-            return True
-        if m.kind == DEPARTMENT and hazard.region_id.startswith(m.department.region_id):
-            return True
-    return False
-
-
-def may(user, action: str, hazard: Hazard) -> bool:
-    """May the acting membership take `action` on `hazard` (its role; the state is checked apart)?"""
-    if is_admin(user):
-        return True
-    if action in ("plan", "submit"):
-        if hazard.enterprise_id:
-            return _enterprise_member(user, hazard)
-        return _in_departments(user, hazard.department_id)
-    if action == "fix_on_spot":
-        return _enterprise_member(user, hazard) or _in_departments(user, hazard.found_by_department_id)
-    if action in ("accept", "reject"):
-        return _in_departments(user, hazard.department_id)
-    if action == "list":
-        return _may_list_some(user, hazard)
-    if action == "transfer":
-        return (_in_departments(user, hazard.department_id)
-                or scope_for(user).manages_region(hazard.department.region_id))
-    if action == "evidence":
-        return (_enterprise_member(user, hazard) or _in_departments(user, hazard.department_id)
-                or _in_departments(user, hazard.found_by_department_id))
-    return False
+may = services.may
 
 
 ROLE_MESSAGES = {
@@ -253,7 +199,7 @@ def _page_context(request, hazard: Hazard) -> dict:
         listing.index = index
         listing.may_delist = listing.delisted_on is None and (
             is_admin(request.user)
-            or _may_list_as(request.user, listing.authority_region_id, listing.authority_department_id))
+            or services.may_list_as(request.user, listing.authority_region_id, listing.authority_department_id))
     acceptance = _acceptance(hazard)
     city_direct = bool(enterprise and enterprise.city_direct)
     pending_levels = [] if acceptance else required_sign_offs(hazard.region_id, today(), city_direct)
@@ -416,7 +362,7 @@ def hazard_delist(request, pk: int, index: int):
     listing = listings[index]
 
     def role_check():
-        return is_admin(request.user) or _may_list_as(request.user, listing.authority_region_id,
+        return is_admin(request.user) or services.may_list_as(request.user, listing.authority_region_id,
                                                       listing.authority_department_id)
 
     def perform(hazard, form):
