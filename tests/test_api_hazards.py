@@ -705,3 +705,16 @@ def test_the_schema_serves_every_hazard_path_and_validates(client, db, tmp_path)
     fix = schema["paths"]["/api/v1/hazards/{id}/fix-on-spot/"]["post"]
     assert "multipart/form-data" in fix["requestBody"]["content"]
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_closure_report_is_recorded_after_closure_and_not_before(world):
+    hazard = self_report(world, level="general", found_on=iso(-6))
+    ent = client_for(world.ent_user)
+    early = step(ent, hazard["id"], "closure-report", {})
+    assert early.status_code == 400 and "status" in early.json()
+    assert step(ent, hazard["id"], "fix-on-spot", {"note": "已清理", "fixed_on": iso(-5)}).status_code == 200
+    before_closure = step(ent, hazard["id"], "closure-report", {"reported_on": iso(-6)})
+    assert before_closure.status_code == 400 and "reported_on" in before_closure.json()
+    assert step(client_for(world.office_a_user), hazard["id"], "closure-report", {}).status_code == 403
+    done = step(ent, hazard["id"], "closure-report", {"reported_on": iso(-3)})
+    assert done.status_code == 200 and done.json()["closure_reported_on"] == iso(-3)

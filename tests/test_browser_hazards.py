@@ -187,7 +187,8 @@ def test_a_major_hazard_from_report_to_closure(browser, live_server, browser_wor
     dpage.click(f"#hazard-table a:has-text('{title}')")
     dpage.wait_for_url(url)
     offered = dpage.locator("#hazard-actions a[data-action]").evaluate_all("els => els.map(e => e.dataset.action)")
-    assert offered == ["transfer"]  # while it is being rectified the department may only hand it on
+    # while it is being rectified the department may only hand it on, or correct the record
+    assert offered == ["transfer", "update"]
 
     # --- the enterprise submits ----------------------------------------------------------------------------------
     click_action(page, "submit")

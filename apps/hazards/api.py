@@ -311,6 +311,11 @@ class RejectRequestSerializer(serializers.Serializer):
     version = _version_field()
 
 
+class ClosureReportRequestSerializer(serializers.Serializer):
+    reported_on = serializers.DateField(label="上报日期", required=False, help_text="不填为今天；不早于销号日期")
+    version = _version_field()
+
+
 class ListRequestSerializer(serializers.Serializer):
     authority_region = ScopedPrimaryKeyRelatedField(label="挂牌地区", label_name="区划", queryset=Region.objects.all(),
                                                     help_text="区划代码")
@@ -452,6 +457,15 @@ class HazardViewSet(viewsets.ModelViewSet):
         body = self._body(RejectRequestSerializer)
         return self._answer(services.hazard_reject(actor=request.user, hazard=hazard, reason=body["reason"],
                                                    version=body.get("version"), rejected_on=body.get("rejected_on")))
+
+    @_step(ClosureReportRequestSerializer, "上报销号情况（销号后3日内；企业人员或负责部门）——本平台附加")
+    @action(detail=True, methods=["post"], url_path="closure-report")
+    def closure_report(self, request, pk=None):
+        hazard = self.get_object()
+        body = self._body(ClosureReportRequestSerializer)
+        return self._answer(services.hazard_report_closure(actor=request.user, hazard=hazard,
+                                                           reported_on=body.get("reported_on"),
+                                                           version=body.get("version")))
 
     @_step(ListRequestSerializer, "挂牌督办（政府挂牌：安委办负责人；部门挂牌：该部门负责人）")
     @action(detail=True, methods=["post"], url_path="list", url_name="list-action")

@@ -446,3 +446,41 @@ class TransferForm(TransitionForm):
         self.fields["to_department"].queryset = (
             Department.objects.filter(region_id__in=codes).exclude(pk=hazard.department_id)
             .select_related("region").order_by("region_id", "name"))
+
+
+class ClosureReportForm(TransitionForm):
+    reported_on = forms.DateField(label="上报日期", widget=date_input(), help_text="销号后3日内上报（许昌 附件6）")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("reported_on", today())
+
+
+class HazardEditForm(TransitionForm):
+    """修改: the descriptive fields of 附件6, and level and sector corrections (services.hazard_update)."""
+
+    title = forms.CharField(label="隐患名称", max_length=200)
+    level = forms.ChoiceField(label="隐患等级", choices=Level.choices)
+    sector = SectorChoiceField(label="行业领域", queryset=Sector.objects.all())
+    kind = forms.CharField(label="隐患类型", max_length=100, required=False)
+    nature = forms.CharField(label="隐患性质", max_length=100, required=False)
+    location = forms.CharField(label="隐患部位", max_length=200, required=False)
+    description = forms.CharField(label="隐患现状及产生原因", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    harm_analysis = forms.CharField(label="隐患危害程度和整改难易程度分析", required=False,
+                                    widget=forms.Textarea(attrs={"rows": 3}))
+    criterion = forms.CharField(label="违反的标准条款或判定依据", max_length=300, required=False)
+    found_by = forms.CharField(label="发现人", max_length=100, required=False)
+
+    FIELDS = ("title", "level", "sector", "kind", "nature", "location", "description", "harm_analysis", "criterion",
+              "found_by")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.FIELDS:
+            self.initial.setdefault(name, getattr(self.hazard, "sector" if name == "sector" else name))
+
+    def changes(self) -> dict:
+        """Only what the person changed: the service refuses fields a role may not touch."""
+        data = self.cleaned_data
+        current = {name: getattr(self.hazard, name) for name in self.FIELDS}
+        return {name: data[name] for name in self.FIELDS if data[name] != current[name]}

@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/list/", views.hazard_supervise, name="supervise"),
     path("<int:pk>/delist/<int:index>/", views.hazard_delist, name="delist"),
     path("<int:pk>/transfer/", views.hazard_transfer, name="transfer"),
+    path("<int:pk>/closure-report/", views.hazard_closure_report, name="closure-report"),
+    path("<int:pk>/edit/", views.hazard_edit, name="edit"),
     path("<int:pk>/evidence/", views.evidence_upload, name="evidence-upload"),
     path("<int:pk>/evidence/<int:evidence_pk>/", views.evidence_file, name="evidence"),
 ]

@@ -136,9 +136,15 @@ def _editor(actor, hazard: Hazard) -> bool:
             or _in_departments(actor, hazard.department_id) or _in_departments(actor, hazard.found_by_department_id))
 
 
+def _closure_reporter(actor, hazard: Hazard) -> bool:
+    """The ledger's keeper reports the closure upward: the enterprise's members or the responsible department."""
+    return _rectifier(actor, hazard) or _acceptor(actor, hazard)
+
+
 ROLE_CHECKS = {
     "plan": _rectifier, "submit": _rectifier, "fix_on_spot": _fixer, "accept": _acceptor, "reject": _acceptor,
     "transfer": _transferrer, "evidence": _evidence_adder, "update": _editor, "list": _may_list_some,
+    "closure_report": _closure_reporter,
 }
 
 
@@ -491,6 +497,23 @@ def hazard_reject(*, actor, hazard: Hazard, reason: str, version: int | None = N
     before = hazard_snapshot(hazard)
     hazard.status = workflow.next_status("reject", hazard.status)
     return _save(actor, hazard, before, "reject", rejected_on, reason)
+
+
+@transaction.atomic
+def hazard_report_closure(*, actor, hazard: Hazard, reported_on: datetime.date | None = None,
+                          version: int | None = None) -> Hazard:
+    """上报销号情况: the closure reported upward, due within 3 days of 销号 (许昌 附件6 note)."""
+    hazard = _locked(hazard, version)
+    _allowed(actor, _closure_reporter(actor, hazard), "只有企业人员或负责部门可以上报销号情况。")
+    _check_state("closure_report", hazard)
+    if hazard.closure_reported_on is not None:
+        raise ValidationError({"closure_reported_on": f"销号情况已于 {hazard.closure_reported_on.isoformat()} 上报。"})
+    reported_on = reported_on or today()
+    _not_in_future("reported_on", reported_on)
+    _not_before("reported_on", reported_on, hazard.closed_on, "销号日期")
+    before = hazard_snapshot(hazard)
+    hazard.closure_reported_on = reported_on
+    return _save(actor, hazard, before, "closure_report", reported_on)
 
 
 # --- listing and transfer -------------------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from . import services, workflow
 from .filters import HazardFilterSet
 from .forms import (
     AcceptForm,
+    ClosureReportForm,
     DelistForm,
     EvidenceForm,
     FixOnSpotForm,
+    HazardEditForm,
     HazardFilterForm,
     HazardReportForm,
     ListForm,
@@ -44,9 +46,11 @@ PAGE_SIZE = 50
 
 # action → URL name of its form
 ACTION_URLS = {"plan": "plan", "fix_on_spot": "fix-on-spot", "submit": "submit", "accept": "accept",
-               "reject": "reject", "list": "supervise", "transfer": "transfer"}
+               "reject": "reject", "list": "supervise", "transfer": "transfer", "closure_report": "closure-report",
+               "update": "edit"}
 ACTION_STYLES = {"plan": "primary", "fix_on_spot": "success", "submit": "primary", "accept": "success",
-                 "reject": "outline-danger", "list": "outline-warning", "transfer": "outline-secondary"}
+                 "reject": "outline-danger", "list": "outline-warning", "transfer": "outline-secondary",
+                 "closure_report": "primary", "update": "outline-secondary"}
 
 
 def _visible(request):
@@ -75,6 +79,8 @@ ROLE_MESSAGES = {
     "list": "政府挂牌督办须由本级安委办负责人办理，部门挂牌督办须由该部门负责人办理。",
     "delist": "只有挂牌单位的负责人可以摘牌。",
     "transfer": "只有负责部门或其上级安委办可以移交隐患。",
+    "closure_report": "只有企业人员或负责部门可以上报销号情况。",
+    "update": "只有企业人员（销号前）、负责部门或发现部门可以修改隐患。",
 }
 
 
@@ -381,6 +387,22 @@ def hazard_transfer(request, pk: int):
                                  reason=data["reason"], transferred_on=data["transferred_on"],
                                  version=data["version"])
     return _transition(request, pk, "transfer", TransferForm, perform)
+
+
+@login_required
+def hazard_closure_report(request, pk: int):
+    def perform(hazard, form):
+        services.hazard_report_closure(actor=request.user, hazard=hazard, reported_on=form.cleaned_data["reported_on"],
+                                       version=form.cleaned_data["version"])
+    return _transition(request, pk, "closure_report", ClosureReportForm, perform)
+
+
+@login_required
+def hazard_edit(request, pk: int):
+    def perform(hazard, form):
+        services.hazard_update(actor=request.user, hazard=hazard, data=form.changes(),
+                               version=form.cleaned_data["version"])
+    return _transition(request, pk, "update", HazardEditForm, perform, title="修改隐患信息")
 
 
 # --- evidence -------------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ reported ──plan──► rectifying ──submit──► awaiting_acceptanc
    └──fix-on-spot (general hazards only)──► closed
 
 list / delist / transfer are events on the way: they do not change the status, and not once closed.
+closure_report records that the closure was reported upward (due within 3 days of 销号, 许昌 附件6).
 """
 from dataclasses import dataclass
 
@@ -25,6 +26,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
     "list": (frozenset({R, P, A}), None),
     "delist": (frozenset({R, P, A, C}), None),
     "transfer": (frozenset({R, P, A}), None),
+    "closure_report": (frozenset({C}), None),
+    "update": (frozenset({R, P, A, C}), None),
 }
 
 ACTION_LABELS = {
@@ -38,7 +41,7 @@ ACTION_LABELS = {
     "delist": "摘牌",
     "transfer": "移交",
     "update": "修改",
-    "closure_reported": "上报销号情况",
+    "closure_report": "上报销号情况",
 }
 
 # Which sources each kind of membership may report (DESIGN.md "Who may do what").
