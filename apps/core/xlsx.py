@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
@@ -284,3 +285,75 @@ def _annotate_sheet(sheet, out, marks, notes, note_header, header_row_number) ->
             else:
                 cells.append(None)
         out.append(cells)
+
+
+# --- what every register's import shares: row errors, the abort, the annotated workbook -------------------------
+
+NOTE_HEADER = "错误说明"
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # the Excel row number; 0 for the file as a whole
+    column: str  # the Chinese header; "" for the file as a whole
+    message: str
+
+
+class RowErrors:
+    """The errors found while checking a sheet, with the header each column key prints as."""
+
+    def __init__(self, headers: dict[str, str]):
+        self.headers = headers
+        self.items: list[RowError] = []
+        self.rows: set[int] = set()
+
+    def add(self, row: int, key: str, message: str) -> None:
+        self.items.append(RowError(row, self.headers.get(key, key), message))
+        self.rows.add(row)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+class ImportAborted(Exception):
+    """Something changed under the import while it wrote (a concurrent edit): everything is rolled back."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def header_key(text: str) -> str:
+    """A header as typed, without spaces, asterisks and 必填 marks."""
+    return re.sub(r"[\s*＊]|（必填）|\(必填\)", "", text)
+
+
+def annotate_errors(data: bytes, columns: dict[str, int], errors: list[RowError],
+                    sheet_index: int) -> tuple[list[RowError], bytes | None]:
+    """The errors in sheet order, and the uploaded workbook with each wrong cell marked and a 错误说明 column
+    (None when no error points at a row)."""
+    errors = sorted(errors, key=lambda e: (e.row, columns.get(e.column, 0)))
+    marks: dict[int, dict[int, str]] = {}
+    notes: dict[int, list[str]] = {}
+    for e in errors:
+        if e.row <= 0:
+            continue
+        col = columns.get(e.column)
+        if col is not None:
+            cell = marks.setdefault(e.row, {})
+            cell[col] = f"{cell[col]}\n{e.message}" if col in cell else e.message
+        notes.setdefault(e.row, []).append(f"{e.column}：{e.message}" if e.column else e.message)
+    annotated = annotated_copy(data, marks, {row: "；".join(n) for row, n in notes.items()},
+                               note_header=NOTE_HEADER, sheet_index=sheet_index) if marks or notes else None
+    return errors, annotated

@@ -32,6 +32,7 @@ from apps.audit.models import Action
 from apps.audit.services import record, record_bulk
 from apps.core import xlsx
 from apps.core.uscc import check_character, uscc_error
+from apps.core.xlsx import RowError
 from apps.regions.models import CODE_LENGTHS, Department, Region, Sector
 from apps.regions.permissions import can_write_enterprise
 
@@ -66,7 +67,7 @@ STATE_BY_LABEL = {label: value for value, label in EnterpriseState.choices}
 STATE_BY_LABEL.update({value: value for value, _ in EnterpriseState.choices})
 PHONE_RE = re.compile(r"^\+?[\d\-() ]{7,24}(?:\s*(?:转|分机|ext\.?|#)\s*\d{1,6})?$", re.IGNORECASE)
 QUALIFIED_RE = re.compile(r"^(?P<name>.+?)\s*[（(]\s*(?P<code>\d{2,12})\s*[）)]$")
-NOTE_HEADER = "错误说明"
+NOTE_HEADER = xlsx.NOTE_HEADER
 EXAMPLE_USCC = "91411002MA45T1234" + check_character("91411002MA45T1234")
 SHEET_TITLE = "企业名录"
 GUIDE_TITLE = "填写说明"
@@ -74,13 +75,6 @@ GUIDE_TITLE = "填写说明"
 MSG_TAKEN = "该统一社会信用代码已被其他单位登记"
 MSG_NOT_YOURS = "您无权修改该企业：已登记的该企业不在您的管辖范围内"
 MSG_NO_RIGHT = "您无权在此登记该企业：企业须在您的管辖区域内，且由您的部门监管（所在区划、行业领域或主管部门不符）"
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # the Excel row number; 0 for the file as a whole
-    column: str  # the Chinese header; "" for the file as a whole
-    message: str
 
 
 @dataclass
@@ -120,14 +114,7 @@ def _split(text: str) -> list[str]:
 
 
 def _chunks(items: Iterable, size: int = LOOKUP_CHUNK) -> Iterator[list]:
-    chunk: list = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+    return xlsx.chunks(items, size)
 
 
 def _ancestor_codes(code: str) -> list[str]:
@@ -419,25 +406,6 @@ class _Row:
         return data
 
 
-class _Errors:
-    def __init__(self):
-        self.items: list[RowError] = []
-        self.rows: set[int] = set()
-
-    def add(self, row: int, key: str, message: str) -> None:
-        self.items.append(RowError(row, HEADER.get(key, key), message))
-        self.rows.add(row)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-
-class _Abort(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def _file_error(message: str) -> ImportResult:
     return ImportResult(errors=[RowError(0, "", message)])
 
@@ -480,38 +448,22 @@ def import_enterprises(fileobj, *, actor, progress: Callable[[int, int], None] |
         return _failed(data, columns, errors.items, sheet_index)
     try:
         created, updated = _write(parsed, actor, lambda done: report(len(parsed) + done, total))
-    except _Abort as exc:
+    except xlsx.ImportAborted as exc:
         return _failed(data, columns, exc.errors, sheet_index)
     report(total, total)
     return ImportResult(created=created, updated=updated)
 
 
 def _failed(data: bytes, columns: dict[str, int], errors: list[RowError], sheet_index: int) -> ImportResult:
-    errors = sorted(errors, key=lambda e: (e.row, columns.get(e.column, 0)))
-    marks: dict[int, dict[int, str]] = {}
-    notes: dict[int, list[str]] = {}
-    for e in errors:
-        if e.row <= 0:
-            continue
-        col = columns.get(e.column)
-        if col is not None:
-            cell = marks.setdefault(e.row, {})
-            cell[col] = f"{cell[col]}\n{e.message}" if col in cell else e.message
-        notes.setdefault(e.row, []).append(f"{e.column}：{e.message}" if e.column else e.message)
-    annotated = xlsx.annotated_copy(data, marks, {row: "；".join(n) for row, n in notes.items()},
-                                    note_header=NOTE_HEADER, sheet_index=sheet_index) if marks or notes else None
+    errors, annotated = xlsx.annotate_errors(data, columns, errors, sheet_index)
     return ImportResult(errors=errors, annotated=annotated)
 
 
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊]|（必填）|\(必填\)", "", text)
-
-
-def _read(sheet) -> tuple[dict[str, int], list[_Row], _Errors]:
+def _read(sheet) -> tuple[dict[str, int], list[_Row], xlsx.RowErrors]:
     """Read and check what each row says on its own; sectors are resolved here too (the tree is small)."""
     rows = xlsx.iter_rows(sheet)
     first = next(rows, None)
-    header_texts = [_header_key(xlsx.cell_text(v)) for v in (first[1] if first else ())]
+    header_texts = [xlsx.header_key(xlsx.cell_text(v)) for v in (first[1] if first else ())]
     by_header = {h: i for i, h in reversed(list(enumerate(header_texts))) if h}
     missing = [h for _, h in COLUMNS if h not in by_header]
     if not first or not by_header:
@@ -522,7 +474,7 @@ def _read(sheet) -> tuple[dict[str, int], list[_Row], _Errors]:
     positions = [by_header[h] for _, h in COLUMNS]
     columns = {h: by_header[h] + 1 for _, h in COLUMNS}
     sectors = _Sectors()
-    errors = _Errors()
+    errors = xlsx.RowErrors(HEADER)
     parsed: list[_Row] = []
     seen_uscc: dict[str, int] = {}
     limits = {f.name: f.max_length for f in Enterprise._meta.concrete_fields if f.name in TEXT_FIELDS}
@@ -605,7 +557,7 @@ def _plausible_phone(phone: str) -> bool:
     return bool(PHONE_RE.match(phone)) and 7 <= len(re.sub(r"\D", "", phone)) <= 18
 
 
-def _resolve(parsed: list[_Row], errors: _Errors, actor, step: Callable[[int], None]) -> None:
+def _resolve(parsed: list[_Row], errors: xlsx.RowErrors, actor, step: Callable[[int], None]) -> None:
     """The checks that need the database, with every lookup done in bulk before the loop over rows."""
     # Regions, by code or by exact name.
     visible_regions = Region.objects.visible_to(actor)
@@ -711,7 +663,8 @@ def _write(parsed: list[_Row], actor, step: Callable[[int], None]) -> tuple[int,
                 done += len(batch)
                 step(done)
     except IntegrityError as exc:
-        raise _Abort([RowError(0, "", "导入期间有统一社会信用代码被他人同时登记，未导入任何数据，请重新导入")]) from exc
+        raise xlsx.ImportAborted(
+            [RowError(0, "", "导入期间有统一社会信用代码被他人同时登记，未导入任何数据，请重新导入")]) from exc
     return len(new), len(old)
 
 
@@ -726,8 +679,8 @@ def _check_versions(rows: list[_Row]) -> None:
                 stale.append(expected[pk][1])
     stale += [row for pk, (_, row) in expected.items() if pk not in seen]
     if stale:
-        raise _Abort([RowError(row, HEADER["uscc"], "该企业在导入期间已被他人修改或删除，未导入任何数据，请重新导入")
-                      for row in sorted(stale)])
+        message = "该企业在导入期间已被他人修改或删除，未导入任何数据，请重新导入"
+        raise xlsx.ImportAborted([RowError(row, HEADER["uscc"], message) for row in sorted(stale)])
 
 
 def _create_batch(batch: list[_Row], actor) -> None:

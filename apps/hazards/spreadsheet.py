@@ -32,16 +32,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from apps.audit.services import record_bulk
 from apps.core import xlsx
+from apps.core.xlsx import RowError
 from apps.enterprises.models import Enterprise, EnterpriseDepartment
-from apps.enterprises.spreadsheet import (
-    EXAMPLE_USCC,
-    RowError,
-    _chunks,
-    _Departments,
-    _failed,
-    _header_key,
-    _Sectors,
-)
+from apps.enterprises.spreadsheet import EXAMPLE_USCC, LOOKUP_CHUNK, _Departments, _Sectors
 from apps.regions.models import Department, Region
 
 from . import services
@@ -117,7 +110,7 @@ YES, NO = "是", "否"
 
 def _key(header: str) -> str:
     """A header as compared: the enterprise import's cleaning, then full-width brackets folded."""
-    return unicodedata.normalize("NFKC", _header_key(header))
+    return unicodedata.normalize("NFKC", xlsx.header_key(header))
 
 
 HEADER_KEYS = {_key(h): key for key, header, aliases in COLUMNS for h in (header, *aliases)}
@@ -162,7 +155,7 @@ def export_hazards(queryset) -> bytes:
     source_labels = dict(Source.choices)
     number = 0
     now = today()
-    for chunk in _chunks(rows.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
+    for chunk in xlsx.chunks(rows.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
         ids = [r[0] for r in chunk]
         plans = {p["hazard_id"]: p for p in RectificationPlan.objects.filter(hazard_id__in=ids).values()}
         listings: dict[int, list[str]] = {}
@@ -368,25 +361,6 @@ class _Row:
         return data
 
 
-class _Errors:
-    def __init__(self):
-        self.items: list[RowError] = []
-        self.rows: set[int] = set()
-
-    def add(self, row: int, key: str, message: str) -> None:
-        self.items.append(RowError(row, HEADER.get(key, key), message))
-        self.rows.add(row)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-
-class _Abort(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(errors)
-        self.errors = errors
-
-
 def import_hazards(fileobj, *, actor, progress: Callable[[int, int], None] | None = None) -> ImportResult:
     """Import the hazards of an uploaded ledger (sheet 隐患台账, else the first; header in row 1, columns found
     by header; other columns ignored). Every row is a new hazard, status 整改中 with its plan when the plan's
@@ -414,20 +388,21 @@ def import_hazards(fileobj, *, actor, progress: Callable[[int, int], None] | Non
     _resolve(parsed, errors, actor, lambda done: report(done, total))
     if errors:
         report(total, total)
-        return _result(_failed(data, columns, errors.items, sheet_index))
+        return _failed(data, columns, errors.items, sheet_index)
     try:
         planned = _write(parsed, actor, lambda done: report(len(parsed) + done, total))
-    except _Abort as exc:
-        return _result(_failed(data, columns, exc.errors, sheet_index))
+    except xlsx.ImportAborted as exc:
+        return _failed(data, columns, exc.errors, sheet_index)
     report(total, total)
     return ImportResult(created=len(parsed), planned=planned)
 
 
-def _result(failed) -> ImportResult:
-    return ImportResult(errors=failed.errors, annotated=failed.annotated)
+def _failed(data: bytes, columns: dict[str, int], errors: list[RowError], sheet_index: int) -> ImportResult:
+    errors, annotated = xlsx.annotate_errors(data, columns, errors, sheet_index)
+    return ImportResult(errors=errors, annotated=annotated)
 
 
-def _read(sheet) -> tuple[dict[str, int], list[_Row], _Errors]:
+def _read(sheet) -> tuple[dict[str, int], list[_Row], xlsx.RowErrors]:
     """Read every row and check what it says on its own: required cells, values, dates, the plan's elements."""
     rows = xlsx.iter_rows(sheet)
     first = next(rows, None)
@@ -442,7 +417,7 @@ def _read(sheet) -> tuple[dict[str, int], list[_Row], _Errors]:
     if missing:
         raise xlsx.XlsxError(f"缺少表头：{'、'.join(missing)}（第1行应为表头，请使用导入模板）")
     columns = {HEADER[k]: p + 1 for k, p in positions.items()}
-    errors = _Errors()
+    errors = xlsx.RowErrors(HEADER)
     parsed: list[_Row] = []
     max_rows = getattr(settings, "IMPORT_MAX_ROWS", 200_000)
     for number, values in rows:
@@ -489,7 +464,7 @@ def _read(sheet) -> tuple[dict[str, int], list[_Row], _Errors]:
     return columns, parsed, errors
 
 
-def _rule(errors: _Errors, number: int, key: str, check: Callable, *args) -> bool:
+def _rule(errors: xlsx.RowErrors, number: int, key: str, check: Callable, *args) -> bool:
     """Run one of the services' rule functions; its ValidationError becomes an error on `key`."""
     try:
         check(*args)
@@ -500,7 +475,7 @@ def _rule(errors: _Errors, number: int, key: str, check: Callable, *args) -> boo
     return True
 
 
-def _check_plan(row: _Row, errors: _Errors) -> None:
+def _check_plan(row: _Row, errors: xlsx.RowErrors) -> None:
     """The plan rules of `services.plan_problems`, each message on its own column."""
     unreadable = (row.text["funds"] and row.funds is None) or (row.text["plan_deadline"]
                                                                and row.dates["plan_deadline"] is None)
@@ -571,23 +546,23 @@ class _Memo:
         return answer
 
 
-def _resolve(parsed: list[_Row], errors: _Errors, actor, step: Callable[[int], None]) -> None:
+def _resolve(parsed: list[_Row], errors: xlsx.RowErrors, actor, step: Callable[[int], None]) -> None:
     """The checks that need the database and the actor, as `services.hazard_report` makes them, with every
     lookup done in bulk before the loop over rows."""
     admin = services.is_admin(actor)
     # Enterprises by credit code: only those the actor sees.
     usccs = sorted({r.text["uscc"] for r in parsed if r.text["uscc"]})
     enterprises: dict[str, Enterprise] = {}
-    for chunk in _chunks(usccs):
+    for chunk in xlsx.chunks(usccs, LOOKUP_CHUNK):
         enterprises.update((e.uscc, e) for e in Enterprise.objects.visible_to(actor).filter(uscc__in=chunk))
     links: set[tuple[int, int]] = set()
-    for chunk in _chunks(sorted(e.pk for e in enterprises.values())):
+    for chunk in xlsx.chunks(sorted(e.pk for e in enterprises.values()), LOOKUP_CHUNK):
         links.update(EnterpriseDepartment.objects.filter(enterprise_id__in=chunk)
                      .values_list("enterprise_id", "department_id"))
     # Regions of hazards without an enterprise.
     codes = sorted({r.text["region"] for r in parsed if r.text["region"] and not r.text["uscc"]})
     regions: dict[str, Region] = {}
-    for chunk in _chunks(codes):
+    for chunk in xlsx.chunks(codes, LOOKUP_CHUNK):
         regions.update((g.code, g) for g in Region.objects.visible_to(actor).filter(code__in=chunk))
     # Departments by name, as the enterprise import resolves them (the hazard's region first, then upwards).
     departments = _Departments(actor)
@@ -679,7 +654,7 @@ def _resolve(parsed: list[_Row], errors: _Errors, actor, step: Callable[[int], N
             _check_fields(row, errors)
 
 
-def _check_fields(row: _Row, errors: _Errors) -> None:
+def _check_fields(row: _Row, errors: xlsx.RowErrors) -> None:
     """The models' own field checks (lengths, choices, digits): the same `clean_fields` a form would run."""
     hazard = Hazard(**row.hazard_values())
     try:
@@ -708,7 +683,7 @@ def _write(parsed: list[_Row], actor, step: Callable[[int], None]) -> int:
     with transaction.atomic():
         _check_enterprises(parsed)
         done = 0
-        for batch in _chunks(parsed, BATCH_SIZE):
+        for batch in xlsx.chunks(parsed, BATCH_SIZE):
             hazards = [Hazard(created_by=user, **r.hazard_values()) for r in batch]
             Hazard.objects.bulk_create(hazards)
             if any(h.pk is None for h in hazards):  # only SQLite ≥ 3.35 and PostgreSQL are supported
@@ -740,9 +715,10 @@ def _check_enterprises(parsed: Iterable[_Row]) -> None:
         if r.enterprise_id is not None:
             expected.setdefault(r.enterprise_id, (r.region_id, r.row))
     current: dict[int, str] = {}
-    for chunk in _chunks(sorted(expected)):
+    for chunk in xlsx.chunks(sorted(expected), LOOKUP_CHUNK):
         current.update(Enterprise.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "region_id"))
     stale = sorted(row for pk, (region, row) in expected.items() if current.get(pk) != region)
     if stale:
-        raise _Abort([RowError(row, HEADER["uscc"], "该企业在导入期间已被他人修改或删除，未导入任何数据，请重新导入")
+        raise xlsx.ImportAborted([RowError(
+            row, HEADER["uscc"], "该企业在导入期间已被他人修改或删除，未导入任何数据，请重新导入")
                       for row in stale])
