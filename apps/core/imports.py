@@ -2,24 +2,26 @@
 form, the job's work in the worker, and the three pages — upload (with the person's recent imports), the job
 page with its progress (polled by htmx) and its row-by-row result, and the annotated workbook.
 
-A register describes its import once as an `ImportFlow` (kind, task, labels, URL names) and its views call
-`upload_page`, `job_page` and `annotated_file` with it. Its import function takes `(fileobj, *, actor,
+A register describes its import once as an `ImportFlow` (kind, task, labels, template, URL namespace) and
+adds `urlpatterns(flow)` to its URLs. Its import function takes `(fileobj, *, actor,
 progress)` and returns a result with `ok`, `errors` (RowError-like: row, column, message) and `annotated`."""
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 
 from .forms import BootstrapMixin
 from .http import xlsx_response
@@ -70,6 +72,9 @@ class ImportFlow:
     done_label: str  # the link after a successful import (to section_url)
     may_import: Callable[[object], bool]
     refusal: str  # the 403 message for those who may not import
+    template: Callable[[], bytes]  # the empty import template workbook
+    template_filename: str
+    template_ascii: str
 
     def url(self, name: str, *args) -> str:
         return reverse(f"{self.namespace}:{name}", args=args)
@@ -155,3 +160,21 @@ def annotated_file(request, flow: ImportFlow, pk: int):
     with default_storage.open(job.output_name, "rb") as f:
         content = f.read()
     return xlsx_response(content, flow.annotated_filename, flow.annotated_ascii)
+
+
+def template_file(request, flow: ImportFlow):
+    return xlsx_response(flow.template(), flow.template_filename, flow.template_ascii)
+
+
+def urlpatterns(flow: ImportFlow) -> list:
+    """The four import URLs of a register, under its namespace: import, import-template, import-job,
+    import-annotated."""
+    def view(page):
+        return login_required(functools.partial(page, flow=flow))
+
+    return [
+        path("import/", view(upload_page), name="import"),
+        path("import/template/", view(template_file), name="import-template"),
+        path("import/jobs/<int:pk>/", view(job_page), name="import-job"),
+        path("import/jobs/<int:pk>/annotated/", view(annotated_file), name="import-annotated"),
+    ]

@@ -357,3 +357,32 @@ def annotate_errors(data: bytes, columns: dict[str, int], errors: list[RowError]
     annotated = annotated_copy(data, marks, {row: "；".join(n) for row, n in notes.items()},
                                note_header=NOTE_HEADER, sheet_index=sheet_index) if marks or notes else None
     return errors, annotated
+
+
+class GuideSheet:
+    """The 填写说明 sheet of an import template: a heading with numbered notes, then small tables."""
+
+    def __init__(self, workbook: Workbook, title: str, widths: Iterable[int]):
+        self.sheet = workbook.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.wrap = Alignment(wrap_text=True, vertical="top")
+
+    def row(self, values: list, bold: bool = False, wrapped: bool = False) -> None:
+        self.sheet.append(values)
+        for cell in self.sheet[self.sheet.max_row]:
+            if bold:
+                cell.font = HEADER_FONT
+            if wrapped:
+                cell.alignment = self.wrap
+
+    def notes(self, heading: str, notes: Iterable[str]) -> None:
+        self.row([heading], bold=True)
+        for note in notes:
+            self.row([note])
+
+    def table(self, header: list, rows: Iterable[list], wrapped: bool = False) -> None:
+        self.row([])
+        self.row(header, bold=True)
+        for values in rows:
+            self.row(list(values), wrapped=wrapped)

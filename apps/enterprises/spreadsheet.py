@@ -24,7 +24,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -341,12 +340,7 @@ def enterprise_template() -> bytes:
     sheet.add_data_validation(yes_no)
     sheet.add_data_validation(states)
 
-    guide = workbook.create_sheet(GUIDE_TITLE)
-    guide.column_dimensions["A"].width = 22
-    guide.column_dimensions["B"].width = 12
-    guide.column_dimensions["C"].width = 80
-    guide.column_dimensions["D"].width = 36
-    wrap = Alignment(wrap_text=True, vertical="top")
+    guide = xlsx.GuideSheet(workbook, GUIDE_TITLE, (22, 12, 80, 36))
     notes = [
         "1. 在“企业名录”工作表第2行起每行填写一家企业，不要修改、删除或调换第1行表头，不要插入标题行。",
         "2. 导入前系统逐行检查全部数据，任一行有误则整批不导入，并返回标注了错误单元格（红色并附批注）和"
@@ -355,31 +349,13 @@ def enterprise_template() -> bytes:
         "其余的新增登记。",
         f"4. 单个文件不超过 {settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB；数据较多时可分批导入。",
     ]
-
-    def add(values, bold=False, wrapped=False):
-        guide.append(values)
-        for cell in guide[guide.max_row]:
-            if bold:
-                cell.font = xlsx.HEADER_FONT
-            if wrapped:
-                cell.alignment = wrap
-
-    add(["企业名录导入说明"], bold=True)
-    for note in notes:
-        add([note])
-    add([])
-    add(["列名", "是否必填", "填写要求", "示例"], bold=True)
-    for line in helps:
-        add(list(line), wrapped=True)
-    add([])
-    add(["经营状态可选值", "对应代码"], bold=True)
-    for value, label in EnterpriseState.choices:
-        add([label, value])
-    add([])
-    add(["行业领域代码", "名称", "上级领域"], bold=True)
+    guide.notes("企业名录导入说明", notes)
+    guide.table(["列名", "是否必填", "填写要求", "示例"], helps, wrapped=True)
+    guide.table(["经营状态可选值", "对应代码"], [[label, value] for value, label in EnterpriseState.choices])
     sectors = _Sectors()
-    for code, name, parent in sectors.rows:
-        add([code, name, sectors.name_of.get(parent, "") if parent else ""])
+    guide.table(["行业领域代码", "名称", "上级领域"],
+                [[code, name, sectors.name_of.get(parent, "") if parent else ""]
+                 for code, name, parent in sectors.rows])
     return xlsx.workbook_bytes(workbook)
 
 

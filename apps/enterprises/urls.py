@@ -1,5 +1,7 @@
 from django.urls import path
 
+from apps.core import imports
+
 from . import views
 
 app_name = "enterprises"
@@ -8,10 +10,7 @@ urlpatterns = [
     path("", views.enterprise_list, name="list"),
     path("export/", views.enterprise_export, name="export"),
     path("new/", views.enterprise_create, name="create"),
-    path("import/", views.enterprise_import, name="import"),
-    path("import/template/", views.import_template, name="import-template"),
-    path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
-    path("import/jobs/<int:pk>/annotated/", views.import_annotated, name="import-annotated"),
+    *imports.urlpatterns(views.IMPORT),
     path("<int:pk>/", views.enterprise_detail, name="detail"),
     path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
     path("<int:pk>/contractors/new/", views.contractor_edit, name="contractor-create"),

@@ -18,6 +18,7 @@ from . import services, tasks
 from .filters import EnterpriseFilterSet
 from .forms import ContractorForm, EnterpriseFilterForm, EnterpriseForm, may_write_some_enterprise
 from .models import Contractor, Enterprise
+from .spreadsheet import enterprise_template, export_enterprises
 
 PAGE_SIZE = 50
 
@@ -66,7 +67,6 @@ def enterprise_export(request):
     filterset, queryset = _filtered(request)
     if not filterset.is_valid():
         queryset = _visible(request).none()
-    from .spreadsheet import export_enterprises
 
     return xlsx_response(export_enterprises(queryset), "企业名单.xlsx", "enterprises.xlsx")
 
@@ -178,26 +178,6 @@ IMPORT = imports.ImportFlow(
     summary=lambda result: f"导入完成：新增 {result.get('created', 0)} 家，更新 {result.get('updated', 0)} 家。",
     done_label="查看企业名录", may_import=may_write_some_enterprise,
     refusal="您无权导入企业：只有安委办、监管部门或系统管理员可以导入企业。",
+    template=enterprise_template, template_filename="企业信息导入模板.xlsx", template_ascii="enterprise-template.xlsx",
 )
 
-
-@login_required
-def enterprise_import(request):
-    return imports.upload_page(request, IMPORT)
-
-
-@login_required
-def import_job(request, pk: int):
-    return imports.job_page(request, IMPORT, pk)
-
-
-@login_required
-def import_annotated(request, pk: int):
-    return imports.annotated_file(request, IMPORT, pk)
-
-
-@login_required
-def import_template(request):
-    from .spreadsheet import enterprise_template
-
-    return xlsx_response(enterprise_template(), "企业信息导入模板.xlsx", "enterprise-template.xlsx")

@@ -9,6 +9,7 @@ from apps.core.http import docx_response, xlsx_response
 from . import services, tasks
 from .filters import HazardFilterSet
 from .models import Hazard
+from .spreadsheet import export_hazards, hazard_template
 
 
 def may_import(user) -> bool:
@@ -27,6 +28,7 @@ IMPORT = imports.ImportFlow(
     help_template="hazards/files/import_help.html", annotated_filename="隐患台账导入错误标注.xlsx",
     annotated_ascii="hazard-import-errors.xlsx", summary=_summary, done_label="查看隐患台账",
     may_import=may_import, refusal="您无权导入隐患：只有企业、监管部门、检查组或安委办人员可以登记隐患。",
+    template=hazard_template, template_filename="隐患台账导入模板.xlsx", template_ascii="hazard-template.xlsx",
 )
 
 
@@ -36,31 +38,9 @@ def hazard_export(request):
     visible = Hazard.objects.visible_to(request.user)
     filterset = HazardFilterSet(request.GET, queryset=visible)
     queryset = filterset.qs if filterset.is_valid() else visible.none()
-    from .spreadsheet import export_hazards
 
     return xlsx_response(export_hazards(queryset), "隐患台账.xlsx", "hazards.xlsx")
 
-
-@login_required
-def hazard_import(request):
-    return imports.upload_page(request, IMPORT)
-
-
-@login_required
-def import_job(request, pk: int):
-    return imports.job_page(request, IMPORT, pk)
-
-
-@login_required
-def import_annotated(request, pk: int):
-    return imports.annotated_file(request, IMPORT, pk)
-
-
-@login_required
-def import_template(request):
-    from .spreadsheet import hazard_template
-
-    return xlsx_response(hazard_template(), "隐患台账导入模板.xlsx", "hazard-template.xlsx")
 
 
 @login_required

@@ -25,7 +25,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -269,10 +268,7 @@ def hazard_template() -> bytes:
         validation.add(f"{position[key]}2:{position[key]}200000")
         sheet.add_data_validation(validation)
 
-    guide = workbook.create_sheet(GUIDE_TITLE)
-    for letter, width in zip("ABCD", (26, 10, 80, 30), strict=True):
-        guide.column_dimensions[letter].width = width
-    wrap = Alignment(wrap_text=True, vertical="top")
+    guide = xlsx.GuideSheet(workbook, GUIDE_TITLE, (26, 10, 80, 30))
     notes = [
         f"1. 在“{SHEET_TITLE}”工作表第2行起每行填写一条隐患，不要修改第1行表头"
         "（列的顺序可以调整，不用的选填列可以删除）。",
@@ -284,35 +280,16 @@ def hazard_template() -> bytes:
         "5. 导入总是新增隐患，不会更新已有的隐患；从平台导出的台账可以直接导入（状态、销号等列不导入）。",
         f"6. 单个文件不超过 {settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f} MB。",
     ]
-
-    def add(values, bold=False, wrapped=False):
-        guide.append(values)
-        for cell in guide[guide.max_row]:
-            if bold:
-                cell.font = xlsx.HEADER_FONT
-            if wrapped:
-                cell.alignment = wrap
-
-    add(["隐患台账导入说明"], bold=True)
-    for note in notes:
-        add([note])
-    add([])
-    add(["列名", "是否必填", "填写要求", "示例"], bold=True)
-    for header, required, text, example in helps:
-        add([header, REQUIRED_LABELS[required], text, example], wrapped=True)
-    add([])
-    add(["隐患等级", "对应代码"], bold=True)
-    for value in Level.values:
-        add([LEVEL_SHORT[value], value])
-    add([])
-    add(["隐患来源", "对应代码"], bold=True)
-    for value, label in Source.choices:
-        add([label, value])
-    add([])
-    add(["行业领域代码", "名称", "上级领域"], bold=True)
+    guide.notes("隐患台账导入说明", notes)
+    guide.table(["列名", "是否必填", "填写要求", "示例"],
+                [[header, REQUIRED_LABELS[required], text, example] for header, required, text, example in helps],
+                wrapped=True)
+    guide.table(["隐患等级", "对应代码"], [[LEVEL_SHORT[value], value] for value in Level.values])
+    guide.table(["隐患来源", "对应代码"], [[label, value] for value, label in Source.choices])
     sectors = _Sectors()
-    for code, name, parent in sectors.rows:
-        add([code, name, sectors.name_of.get(parent, "") if parent else ""])
+    guide.table(["行业领域代码", "名称", "上级领域"],
+                [[code, name, sectors.name_of.get(parent, "") if parent else ""]
+                 for code, name, parent in sectors.rows])
     return xlsx.workbook_bytes(workbook)
 
 
