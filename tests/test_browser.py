@@ -1,34 +1,15 @@
 """The real interface in Debian's chromium (Playwright): two roles sign in through the login form and see
 different enterprise lists — exactly their scope, and exactly what the API answers them. Screenshots of the
 main pages land in screenshots/ at an office width and a phone width."""
-from pathlib import Path
 
 import pytest
 
-from tests.world import EXPECTED_ENTERPRISES, PASSWORD, build_world
+from tests.browser import DESKTOP, MARKS, PHONE, SCREENSHOTS, sign_in
+from tests.world import EXPECTED_ENTERPRISES, build_world
 
-CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-DESKTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    # live_server needs committed rows; serialized rollback restores the sectors the migrations seed.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(),
-        reason=f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk to run browser tests",
-    ),
-]
+pytestmark = MARKS
 
 
-
-@pytest.fixture(autouse=True)
-def allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the ORM calls of the fixtures must still be
-    allowed — in these tests only, never in the rest of the suite."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -36,28 +17,6 @@ def browser_world(db):
     return build_world()
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-sync",
-        ])
-        yield browser
-        browser.close()
-
-
-def sign_in(browser, live_server, username, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-    return context, page
 
 
 def shown_names(page) -> set[str]:
