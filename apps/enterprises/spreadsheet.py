@@ -141,6 +141,10 @@ class _Sectors:
         for bare, code in short.items():
             self.by_name.setdefault(bare, code)
 
+    def guide_rows(self) -> list[list[str]]:
+        """The 行业领域代码 table of an import template's 填写说明 sheet: code, name, parent's name."""
+        return [[code, name, self.name_of.get(parent, "") if parent else ""] for code, name, parent in self.rows]
+
     def find(self, token: str) -> tuple[str | None, str | None]:
         code = self.by_code.get(token.lower())
         if code:
@@ -352,10 +356,7 @@ def enterprise_template() -> bytes:
     guide.notes("企业名录导入说明", notes)
     guide.table(["列名", "是否必填", "填写要求", "示例"], helps, wrapped=True)
     guide.table(["经营状态可选值", "对应代码"], [[label, value] for value, label in EnterpriseState.choices])
-    sectors = _Sectors()
-    guide.table(["行业领域代码", "名称", "上级领域"],
-                [[code, name, sectors.name_of.get(parent, "") if parent else ""]
-                 for code, name, parent in sectors.rows])
+    guide.table(["行业领域代码", "名称", "上级领域"], _Sectors().guide_rows())
     return xlsx.workbook_bytes(workbook)
 
 

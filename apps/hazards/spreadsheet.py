@@ -286,10 +286,7 @@ def hazard_template() -> bytes:
                 wrapped=True)
     guide.table(["隐患等级", "对应代码"], [[LEVEL_SHORT[value], value] for value in Level.values])
     guide.table(["隐患来源", "对应代码"], [[label, value] for value, label in Source.choices])
-    sectors = _Sectors()
-    guide.table(["行业领域代码", "名称", "上级领域"],
-                [[code, name, sectors.name_of.get(parent, "") if parent else ""]
-                 for code, name, parent in sectors.rows])
+    guide.table(["行业领域代码", "名称", "上级领域"], _Sectors().guide_rows())
     return xlsx.workbook_bytes(workbook)
 
 
