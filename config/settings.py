@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "apps.enterprises",
     "apps.campaigns",
     "apps.hazards",
+    "apps.inspections",
+    "apps.work",
+    "apps.tips",
+    "apps.reports",
     "apps.accounts",
     "apps.demo",
 ]

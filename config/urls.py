@@ -10,6 +10,11 @@ api_v1 = [
     path("", include("apps.regions.api_urls")),
     path("", include("apps.enterprises.api_urls")),
     path("", include("apps.hazards.api_urls")),
+    path("", include("apps.campaigns.api_urls")),
+    path("", include("apps.inspections.api_urls")),
+    path("", include("apps.work.api_urls")),
+    path("", include("apps.tips.api_urls")),
+    path("", include("apps.reports.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,6 +1,7 @@
-"""专项行动 (DESIGN.md "Campaign"). This first cut carries what the hazard ledger asks of a campaign — which
-sign-offs accepting a hazard needs — and the campaign's region and dates; phases, duties, schedules and the
-five presets follow with the report forms (issue 7)."""
+"""专项行动 (DESIGN.md "Campaign"): issuer, period, phases, the enterprise duties' frequencies, the sign-offs
+accepting a hazard needs, the report schedule and (红河 附件2) the sector rows. Records carry no campaign: a
+campaign only supplies dates and rules to the report forms (REPORTS.md §0.1). The five plans ship as presets
+(`presets.py`)."""
 import datetime
 
 from django.db import models
@@ -42,6 +43,19 @@ class Campaign(models.Model):
     preset = models.CharField("预设方案", max_length=32, blank=True)
     sign_offs = models.JSONField("销号所需签字", default=list, blank=True,
                                  help_text="验收销号须具备的签字层级（许昌 附件6）")
+    phases = models.JSONField("工作阶段", default=list, blank=True,
+                              help_text='[{"code", "name", "start", "end", "tasks"}]')
+    duties = models.JSONField("企业履职频次", default=list, blank=True,
+                              help_text='[{"kind": "principal_inspection"/"drill", "every", "times", "flags"}]')
+    schedule = models.JSONField("报送安排", default=list, blank=True,
+                                help_text='[{"template", "cutoff_days", "due_day"}]（REPORTS.md §0.1）')
+    sector_rows = models.JSONField("统计表行业领域行", default=list, blank=True,
+                                   help_text='红河 附件2: [{"code", "label", "parent", "order", "sectors"}]')
+    focus = models.JSONField("整治重点", default=list, blank=True,
+                             help_text='[{"sector", "items": [...]}]：重点行业领域及重点检查事项')
+    deadlines = models.JSONField("节点任务", default=list, blank=True,
+                                 help_text='[{"code", "name", "due", "level"}]：警示教育、方案、中期、总结等一次性任务')
+    version = models.PositiveIntegerField("版本", default=1)
 
     objects = CampaignQuerySet.as_manager()
 

@@ -1,0 +1,231 @@
+"""排查、执法、问责 (DESIGN.md "Inspection", "Enforcement"; API.md `inspections/`, `enforcement-actions/`,
+`accountability/`). The report forms count these records by who acted: an inspection's or an action's
+`department` (its region is the acting region, REPORTS.md §0.2); an accountability record's own `region`."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.enterprises.models import Enterprise
+from apps.hazards.models import Hazard
+from apps.regions.models import Department, InspectionGroup, Region
+from apps.regions.scope import scope_for
+
+
+class InspectionKind(models.TextChoices):
+    SELF = "self", "企业自查"
+    ENFORCEMENT = "enforcement", "执法检查"
+    SUPERVISION = "supervision", "督导检查"
+    EXPERT = "expert", "专家检查"
+    ASSISTANCE = "assistance", "帮扶指导"
+    REVIEW = "review", "回头看"
+
+
+# Inspections that spot-check an enterprise's self-inspection (REPORTS.md §0.4 `SC.*`); assistance is counted apart.
+SPOT_CHECK_KINDS = (InspectionKind.ENFORCEMENT, InspectionKind.SUPERVISION, InspectionKind.EXPERT,
+                    InspectionKind.REVIEW)
+
+
+class InspectionMode(models.TextChoices):
+    UNANNOUNCED = "unannounced", "四不两直"
+    COVERT = "covert", "明查暗访"
+    OUT_OF_AREA = "out_of_area", "异地执法"
+    CROSS_CHECK = "cross_check", "交叉互检"
+    JOINT = "joint", "联合执法"
+
+
+# The seven spot-check findings the 调度表 counts (items 2.2–2.8), in the form's order; each is a column.
+FINDINGS = {
+    "no_principal_study": "企业主要负责人未按要求亲自研究排查整治工作",
+    "principal_not_leading": "企业主要负责人未带队检查",
+    "no_duty_list": "企业未制定分管负责人职责清单",
+    "no_safety_body": "企业未依法建立安全管理机构和配足安全管理人员",
+    "uncertified_special_work": "电焊等特种作业岗位人员无证上岗作业",
+    "outsourcing_disorder": "外包外租安全管理混乱",
+    "no_drill": "未按规定开展应急演练、员工不熟悉逃生出口",
+}
+
+
+class InspectionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An inspection is seen by whoever sees its enterprise, by the inspecting department (with D*) and by
+        the inspecting group."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.nothing:
+            return self.none()
+        q = scope.enterprise_q("enterprise__")
+        if scope.department_ids:
+            q |= Q(department_id__in=list(scope.department_ids))
+        if scope.group_ids:
+            q |= Q(group_id__in=list(scope.group_ids))
+        return self.filter(q)
+
+
+class Inspection(models.Model):
+    enterprise = models.ForeignKey(Enterprise, verbose_name="被检查企业", on_delete=models.PROTECT,
+                                   related_name="inspections")
+    kind = models.CharField("检查类别", max_length=16, choices=InspectionKind.choices)
+    mode = models.CharField("检查方式", max_length=16, choices=InspectionMode.choices, blank=True)
+    department = models.ForeignKey(Department, verbose_name="检查部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="inspections",
+                                   help_text="企业自查为空；检查组检查为牵头部门")
+    group = models.ForeignKey(InspectionGroup, verbose_name="检查组", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="inspections")
+    inspected_on = models.DateField("检查日期")
+    led_by_principal = models.BooleanField("主要负责人带队", default=False)
+    inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="检查人员", blank=True,
+                                        related_name="inspections")
+    hazards = models.ManyToManyField(Hazard, verbose_name="发现隐患", blank=True, related_name="inspections")
+    reviewed_hazards = models.ManyToManyField(Hazard, verbose_name="回头看复查隐患", blank=True,
+                                              related_name="reviews")
+    no_principal_study = models.BooleanField(FINDINGS["no_principal_study"], default=False)
+    principal_not_leading = models.BooleanField(FINDINGS["principal_not_leading"], default=False)
+    no_duty_list = models.BooleanField(FINDINGS["no_duty_list"], default=False)
+    no_safety_body = models.BooleanField(FINDINGS["no_safety_body"], default=False)
+    uncertified_special_work = models.BooleanField(FINDINGS["uncertified_special_work"], default=False)
+    outsourcing_disorder = models.BooleanField(FINDINGS["outsourcing_disorder"], default=False)
+    no_drill = models.BooleanField(FINDINGS["no_drill"], default=False)
+    note = models.TextField("检查情况", blank=True)
+    signed_at = models.DateTimeField("签名时间", null=True, blank=True, help_text="签名后记录锁定")
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        verbose_name = verbose_name_plural = "检查记录"
+        indexes = [
+            models.Index(fields=["department", "kind", "inspected_on"]),
+            models.Index(fields=["enterprise", "kind", "inspected_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.enterprise} {self.inspected_on}"
+
+    @property
+    def findings(self) -> list[str]:
+        return [flag for flag in FINDINGS if getattr(self, flag)]
+
+
+class ActionKind(models.TextChoices):
+    PENALTY = "penalty", "行政处罚"
+    STOP_RECTIFY = "stop_rectify", "责令停产整顿"
+    LICENCE = "licence", "暂扣吊销证照"
+    CLOSURE = "closure", "关闭取缔"
+    INDUSTRY_BAN = "industry_ban", "行业禁入"
+    JUDICIAL_REFERRAL = "judicial_referral", "移送司法机关"
+    SUMMONS = "summons", "约谈"
+    EXPOSURE = "exposure", "曝光"
+    JOINT_SANCTION = "joint_sanction", "联合惩戒"
+
+
+CASE_NO_REQUIRED = (ActionKind.PENALTY, ActionKind.JUDICIAL_REFERRAL)
+
+
+class EnforcementActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.nothing:
+            return self.none()
+        q = scope.enterprise_q("enterprise__")
+        if scope.department_ids:
+            q |= Q(department_id__in=list(scope.department_ids))
+        return self.filter(q)
+
+
+class EnforcementAction(models.Model):
+    enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
+                                   related_name="enforcement_actions")
+    department = models.ForeignKey(Department, verbose_name="执法部门", on_delete=models.PROTECT,
+                                   related_name="enforcement_actions")
+    kind = models.CharField("措施", max_length=24, choices=ActionKind.choices)
+    decided_on = models.DateField("决定日期")
+    amount = models.DecimalField("罚款金额（万元）", max_digits=12, decimal_places=4, null=True, blank=True)
+    against_principal = models.BooleanField("处罚主要负责人", default=False,
+                                            help_text="与同一案件中对企业的处罚构成一案双罚")
+    case_no = models.CharField("案件编号", max_length=100, blank=True)
+    hazard = models.ForeignKey(Hazard, verbose_name="关联隐患", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="enforcement_actions")
+    inspection = models.ForeignKey(Inspection, verbose_name="关联检查", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="enforcement_actions")
+    persons = models.PositiveIntegerField("移送人数", default=0)
+    dangerous_operation_crime = models.BooleanField("危险作业罪", default=False)
+    published = models.BooleanField("公布为典型案例", default=False)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    waiver_reason = models.TextField("依法不予处罚隐患仍予处罚的理由", blank=True)
+    note = models.TextField("说明", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = EnforcementActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = verbose_name_plural = "执法措施"
+        indexes = [
+            models.Index(fields=["department", "kind", "decided_on"]),
+            models.Index(fields=["department", "case_no"]),
+            models.Index(fields=["enterprise", "kind"]),
+        ]
+        constraints = [
+            models.CheckConstraint(name="published_has_date",
+                                   condition=Q(published=False) | Q(published_on__isnull=False)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.enterprise} {self.decided_on}"
+
+
+class AccountabilityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if scope.nothing or not scope.region_codes and not scope.department_ids:
+            return self.none()
+        q = scope.region_q("region", scope.region_codes)
+        if scope.department_ids:
+            q |= Q(department_id__in=list(scope.department_ids))
+        return self.filter(q)
+
+
+class Accountability(models.Model):
+    """责任倒查追责问责: the organ of `region` (a department, or with none the 党委/政府/纪委监委) held
+    `persons` to account for a hazard or an inspection they failed to find or follow up."""
+
+    region = models.ForeignKey(Region, verbose_name="决定机关所在区划", on_delete=models.PROTECT,
+                               related_name="accountability_records")
+    department = models.ForeignKey(Department, verbose_name="决定部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="accountability_records",
+                                   help_text="为空表示本级党委、政府或纪委监委")
+    decided_on = models.DateField("决定日期")
+    persons = models.PositiveIntegerField("问责人数")
+    hazard = models.ForeignKey(Hazard, verbose_name="涉及隐患", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="accountability_records")
+    inspection = models.ForeignKey(Inspection, verbose_name="涉及检查", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="accountability_records")
+    outcome = models.TextField("处理结果", blank=True)
+    note = models.TextField("说明", blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = AccountabilityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        verbose_name = verbose_name_plural = "责任倒查问责"
+        indexes = [models.Index(fields=["region", "decided_on"])]
+        constraints = [models.CheckConstraint(name="accountability_persons_positive", condition=Q(persons__gte=1))]
+
+    def __str__(self) -> str:
+        return f"问责 {self.persons} 人 {self.decided_on}"

@@ -1,0 +1,104 @@
+"""A filed report (调度表 and friends): draft → submitted (frozen) → received. The figures are computed by
+`compute.py` from the records; `cells` keeps the computed values, `overrides` a filer's corrections beside them,
+and on submit both are frozen so later changes to the records never move a submitted figure."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from apps.campaigns.models import Campaign
+from apps.regions.models import Department, Region
+from apps.regions.scope import scope_for
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    RECEIVED = "received", "已接收"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A safety office sees the reports of its subtree (its own and its regions' departments'); a
+        department its own (D*). Enterprises file none."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if not scope.region_codes and not scope.department_ids:
+            return self.none()
+        q = scope.region_q("region", scope.region_codes) | scope.region_q("department__region", scope.region_codes)
+        if scope.department_ids:
+            q |= Q(department_id__in=list(scope.department_ids))
+        return self.filter(q)
+
+
+class Report(models.Model):
+    template = models.CharField("报表", max_length=32)
+    campaign = models.ForeignKey(Campaign, verbose_name="专项行动", on_delete=models.PROTECT, related_name="reports")
+    region = models.ForeignKey(Region, verbose_name="填报地区", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="reports")
+    department = models.ForeignKey(Department, verbose_name="填报部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="reports")
+    as_of = models.DateField("统计截止日期")
+    status = models.CharField("状态", max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    cells = models.JSONField("计算值", default=dict)
+    rows = models.JSONField("清单行", default=list, blank=True)
+    overrides = models.JSONField("更正", default=dict, blank=True,
+                                 help_text='{"<key>": {"value", "reason"}}：填报人更正，计算值保留在旁')
+    preparer = models.CharField("填表人", max_length=50, blank=True)
+    reviewer = models.CharField("审核人", max_length=50, blank=True)
+    principal = models.CharField("主要负责人", max_length=50, blank=True)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "template", "id"]
+        verbose_name = verbose_name_plural = "报表"
+        constraints = [
+            models.CheckConstraint(name="report_one_scope",
+                                   condition=Q(region__isnull=True, department__isnull=False)
+                                   | Q(region__isnull=False, department__isnull=True)),
+            models.UniqueConstraint(name="one_report_per_period",
+                                    fields=["template", "campaign", "region", "department", "as_of"]),
+        ]
+        indexes = [models.Index(fields=["campaign", "template", "as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} {self.region or self.department} {self.as_of}"
+
+    @property
+    def filer(self):
+        return self.region or self.department
+
+    def value(self, key: str):
+        """The figure the form shows: a filer's correction where there is one, else the computed value."""
+        if key in self.overrides:
+            return self.overrides[key]["value"]
+        return self.cells.get(key)
+
+
+class Reminder(models.Model):
+    """催报: the level above reminds a filer that a period's report is due or missing."""
+
+    report_template = models.CharField("报表", max_length=32)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField("统计截止日期")
+    sent_at = models.DateTimeField("催报时间", auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = verbose_name_plural = "催报记录"
