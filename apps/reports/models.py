@@ -102,3 +102,6 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-sent_at"]
         verbose_name = verbose_name_plural = "催报记录"
+
+    def __str__(self) -> str:
+        return f"催报 {self.report_template} {self.as_of}"

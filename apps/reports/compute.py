@@ -1,0 +1,223 @@
+"""Computing a form: `compute(template, campaign, as_of, region=… | department=…)` for one filer, and
+`compute_many(template, campaign, as_of, regions=[…])` for a level's overview of all its subordinates at once.
+
+A `Computation` caches each metric family per window, so a form costs one grouped query per family and window
+(about a dozen), whatever the number of cells or of targets.
+"""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+
+from apps.campaigns.models import Campaign
+from apps.regions.models import Department, Region, Sector
+from apps.work.models import ActivityKind as K
+
+from . import metrics
+from .metrics import ANY, DEPT, GOV
+from .scopes import DepartmentTargets, RegionTargets, line_of, line_of_region, own_work
+from .templates import DEPARTMENT, REGION, TEMPLATES, Template
+
+# Activity metrics of §0.4: metric → (kinds, actor for region targets, levels override, value read).
+ACTIVITY_METRICS = {
+    "AS.region": (K.ASSISTANCE_REGION, ANY, "count"),
+    "AC.summons_notice": (K.SUMMONS_NOTICE, ANY, "count"),
+    "LD.study": (K.SPECIAL_STUDY, GOV, "count"),
+    "LD.research": (K.SPECIAL_RESEARCH, GOV, "count"),
+    "LD.site": (K.SITE_SUPERVISION, GOV, "count"),
+    "LD.assessment": (K.ASSESSMENT_INSPECTION, GOV, "count"),
+    "LD.briefing": (K.ENTERPRISE_BRIEFING, DEPT, "count"),
+    "LD.training": (K.ENFORCEMENT_TRAINING, DEPT, "people"),
+    "LD.certificates": (K.CERTIFICATES_ISSUED, DEPT, "count"),
+    "LD.mechanisms": (K.COORDINATION_MECHANISM, DEPT, "count"),
+    "LD.teams": (K.SUPERVISION_TEAM, ANY, "count"),
+    "LD.experts": (K.EXPERT_SERVICE, ANY, "people"),
+}
+
+FAMILIES = (
+    ("HZ.dept_listed", metrics.figures_department_listings),
+    ("HZ.", metrics.figures_hazards),
+    ("SC.", metrics.figures_inspections),
+    ("AS.ent", metrics.figures_inspections),
+    ("AS.service_ent", metrics.figures_inspections),
+    ("EN.", metrics.figures_enforcement),
+    ("AC.persons", metrics.figures_accountability),
+    ("TP.", metrics.figures_tips),
+    ("RK.", metrics.figures_risks),
+    ("PB.", metrics.figures_risks),
+)
+
+
+class ScopeError(ValidationError):
+    pass
+
+
+@dataclass
+class Computation:
+    template: Template
+    campaign: Campaign
+    as_of: datetime.date
+    targets: RegionTargets | DepartmentTargets
+    departments: dict | None = None  # target key → Department (department targets)
+    line_region: Region | None = None  # 福州 called with a region: H(R)
+
+    def __post_init__(self):
+        self._cache: dict = {}
+
+    def window(self, name: str) -> tuple[datetime.date, datetime.date]:
+        as_of = self.as_of
+        if name == "W":
+            return self.campaign.start, as_of
+        if name == "Y":
+            return datetime.date(as_of.year, 1, 1), as_of
+        if name == "M5":
+            return datetime.date(self.campaign.start.year, 5, 1), as_of
+        if name == "Mo":
+            return as_of.replace(day=1), as_of
+        raise ValueError(name)
+
+    def _family(self, function, window, *args) -> dict:
+        key = (function.__name__, window, args)
+        if key not in self._cache:
+            self._cache[key] = function(self.targets, window, self.as_of, *args) if window is not None \
+                else function(self.targets, self.as_of, *args)
+        return self._cache[key]
+
+    def metric(self, name: str, window_name: str, options: dict) -> dict:
+        """{target key: value} of one metric."""
+        window = self.window(window_name)
+        levels = options.get("levels")
+        if name in ACTIVITY_METRICS:
+            kind, actor, read = ACTIVITY_METRICS[name]
+            actor_levels = levels if actor != ANY else None
+            if name in ("LD.training", "LD.certificates", "LD.mechanisms"):
+                actor_levels = None  # DEPT(sub(R))
+            figures = self._family(metrics.figures_activities, window, actor, actor_levels, (kind,))
+            field = kind if read == "count" else f"{kind}.people"
+            return {key: figures.get(key, {}).get(field, 0) for key in self.targets.keys}
+        if name == "LD.media":
+            levels_wanted = options["media"]
+            gov = self._family(metrics.figures_activities, window, GOV, levels, (K.MEDIA_COLUMN,))
+            dept = self._family(metrics.figures_activities, window, DEPT, levels, (K.MEDIA_COLUMN,))
+            if isinstance(self.targets, DepartmentTargets):
+                gov = {}
+            out = {}
+            for key in self.targets.keys:
+                total = sum(part.get(key, {}).get(f"media_column.{level}", 0) for part in (gov, dept)
+                            for level in levels_wanted)
+                out[key] = (1 if total else 0) if options.get("as_flag") else total
+            return out
+        if name == "LD.media_own":
+            figures = self._family(metrics.figures_activities, window, DEPT, None, (K.MEDIA_COLUMN,))
+            out = {}
+            for key in self.targets.keys:
+                level = min(self.departments[key].region.level, 3)
+                out[key] = 1 if figures.get(key, {}).get(f"media_column.{level}", 0) else 0
+            return out
+        if name == "LD.inspectors":
+            figures = self._family(metrics.figures_inspectors, None, levels or 3)
+            return {key: figures.get(key, {}).get(name, 0) for key in self.targets.keys}
+        if name == "FZ.leader_site":
+            return self._leader_site(window)
+        for prefix, function in FAMILIES:
+            if name.startswith(prefix):
+                figures = self._family(function, window)
+                return {key: metrics.number(figures.get(key, {}).get(name, 0)) for key in self.targets.keys}
+        raise KeyError(f"未知指标 {name}")
+
+    def _leader_site(self, window) -> dict:
+        """福州 4.1: site visits of the 党政领导 (no department) in the filer's subtree whose `sector` is at or
+        below one of the filing department's sectors (for a region: the campaign department's)."""
+        from django.db.models import Sum
+
+        from apps.work.models import Activity
+
+        start, end = window
+        out = {}
+        for key in self.targets.keys:
+            department = self.departments[key] if self.departments else self.campaign.department
+            region_code = self.line_region.code if self.line_region else department.region_id
+            sectors = Sector.with_descendants(department.sectors.values_list("code", flat=True)) if department \
+                else set()
+            total = Activity.objects.filter(
+                kind=K.SITE_SUPERVISION, department__isnull=True, enterprise__isnull=True,
+                region__code__startswith=region_code, sector_id__in=sorted(sectors),
+                occurred_on__gte=start, occurred_on__lte=end,
+            ).aggregate(n=Sum("count"))["n"]
+            out[key] = total or 0
+        return out
+
+    def cells(self) -> dict:
+        """{target key: {cell key: value}} for every cell of the template."""
+        out = {key: {} for key in self.targets.keys}
+        for cell in self.template.cells:
+            window = cell.options.get("window", self.template.window)
+            values = self.metric(cell.metric, window, cell.options)
+            for key in self.targets.keys:
+                out[key][cell.key] = values.get(key, 0)
+        return out
+
+
+def template_or_error(code: str) -> Template:
+    if code not in TEMPLATES:
+        raise ScopeError({"template": [f"没有报表“{code}”，可选：{'、'.join(TEMPLATES)}"]})
+    return TEMPLATES[code]
+
+
+def _check_inside(campaign: Campaign, code: str, field: str) -> None:
+    if not code.startswith(campaign.region_id):
+        raise ScopeError({field: [f"不在专项行动“{campaign.name}”的开展地区（{campaign.region.name}）内"]})
+
+
+def computation(template: Template, campaign: Campaign, as_of: datetime.date, *, regions=None,
+                departments=None) -> Computation:
+    """Checks that the template takes the scope and that it lies inside the campaign's region."""
+    if regions:
+        if REGION not in template.scopes:
+            raise ScopeError({"region": [f"{template.name}只能由部门填报，请给出 department"]})
+        for region in regions:
+            _check_inside(campaign, region.code, "region")
+        if template.line:
+            kind = campaign.department.kind if campaign.department else None
+            if kind is None:
+                raise ScopeError({"region": ["该专项行动没有印发部门，无法确定辖区部门"]})
+            members = {r.code: line_of_region(r, kind) for r in regions}
+            comp = Computation(template, campaign, as_of, DepartmentTargets(members), line_region=regions[0])
+            return comp
+        return Computation(template, campaign, as_of, RegionTargets(list(regions)))
+    if departments:
+        if DEPARTMENT not in template.scopes:
+            raise ScopeError({"department": [f"{template.name}只能由地区填报，请给出 region"]})
+        for department in departments:
+            _check_inside(campaign, department.region_id, "department")
+        targets = DepartmentTargets({d.pk: line_of(d) for d in departments}) if template.line \
+            else own_work(departments)
+        return Computation(template, campaign, as_of, targets, departments={d.pk: d for d in departments})
+    raise ScopeError({"region": ["请给出 region 或 department"]})
+
+
+def compute(template_code: str, campaign: Campaign, as_of: datetime.date, *, region: Region | None = None,
+            department: Department | None = None) -> dict:
+    """One filer's form: `{"cells": {...}}`, plus `"rows": [...]` for a list form."""
+    template = template_or_error(template_code)
+    if region is not None and department is not None:
+        raise ScopeError({"region": ["region 与 department 只能给出一个"]})
+    comp = computation(template, campaign, as_of, regions=[region] if region else None,
+                       departments=[department] if department else None)
+    if template.list_form:
+        from .lists import rectification_rows
+
+        return {"cells": {}, "rows": rectification_rows(campaign, as_of, region=region, department=department)}
+    if hasattr(template, "compute"):
+        return template.compute(comp)
+    cells = comp.cells()
+    return {"cells": cells[comp.targets.keys[0]]}
+
+
+def compute_many(template_code: str, campaign: Campaign, as_of: datetime.date, regions: list[Region]) -> dict:
+    """The same form for many regions of one level at once (a city's or the province's overview)."""
+    template = template_or_error(template_code)
+    comp = computation(template, campaign, as_of, regions=regions)
+    return comp.cells()
