@@ -1,4 +1,6 @@
 """Settings, all driven by the environment (healthchecks style). SQLite by default; DATABASE_URL for PostgreSQL."""
+import base64
+import hashlib
 import os
 from pathlib import Path
 
@@ -156,6 +158,9 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],
     "COERCE_DECIMAL_TO_STRING": True,
+    # How many proxies stand in front (nginx: 1). Rate limits key on the client address X-Forwarded-For gives
+    # after that many hops; with 0 the header is ignored, so a client cannot dodge a limit by forging it.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "隐患 Yinhuan 互联网+监管 API",
@@ -198,3 +203,10 @@ LOGGING = {
 
 # Import limits (enterprise registry and later ledgers).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# Tip reporters' name and phone are Fernet-encrypted (apps/tips/crypto.py): key(s) from the environment,
+# comma-separated to rotate (the first encrypts). Unset under DEBUG: a development key derived from SECRET_KEY,
+# never for real data. Unset without DEBUG: the system check tips.E001 fails and so does the first encryption.
+TIP_ENCRYPTION_KEY = os.environ.get("TIP_ENCRYPTION_KEY", "") or (
+    base64.urlsafe_b64encode(
+        hashlib.sha256(f"yinhuan-tips-dev:{SECRET_KEY}".encode()).digest()).decode() if DEBUG else "")

@@ -11,3 +11,5 @@ STORAGES = {
 # Close connections after each request: a live-server thread holding one open would keep PostgreSQL from
 # dropping the test database at the end of the run.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# A fixed Fernet key, so that tests never depend on the environment (apps/tips/crypto.py).
+TIP_ENCRYPTION_KEY = "8NoSIQR874xx1GWPysO2ekPZvni_-jdmIeLRMcScKcA="

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEntry
 from apps.campaigns.models import Campaign
+from apps.core.errors import NotAllowed
 from apps.hazards.models import Hazard, Level, Source, Status
 from apps.reports import services
 from apps.reports.models import Report, ReportStatus
@@ -172,7 +173,7 @@ def test_department_report_is_received_by_its_own_regions_office(world, campaign
                                    campaign=campaign, as_of=AS_OF, department=world.city_housing)
     services.report_submit(actor=world.city_housing_user, report=report, preparer="甲", reviewer="乙",
                            principal="丙")
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         services.report_receive(actor=world.office_a_user, report=report)
     services.report_receive(actor=world.office_city_user, report=report)
     assert Report.objects.get(pk=report.pk).status == ReportStatus.RECEIVED
@@ -204,7 +205,7 @@ def test_submission_board_shows_submitted_late_and_missing(world, campaign, lead
     assert by_code["411003"]["missing"] and by_code["411003"]["late"]
     services.remind(actor=world.office_city_user, template="xuchang-county", campaign=campaign, as_of=AS_OF,
                     region=world.county_b, note="请于今日报送")
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         services.remind(actor=world.office_a_user, template="xuchang-county", campaign=campaign, as_of=AS_OF,
                         region=world.county_b)
     board = services.submission_board("xuchang-county", campaign, world.city, AS_OF, due=due,

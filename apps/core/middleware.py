@@ -2,9 +2,16 @@ from .context import RequestContext, _current
 
 
 def client_ip(request) -> str:
+    """The caller's address as DRF's throttles see it: behind `NUM_PROXIES` proxies, the address the nearest
+    trusted proxy saw; with none, REMOTE_ADDR (a forged X-Forwarded-For changes nothing)."""
+    from django.conf import settings
+
+    proxies = settings.REST_FRAMEWORK.get("NUM_PROXIES") or 0
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
     return request.META.get("REMOTE_ADDR", "")
 
 
