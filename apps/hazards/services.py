@@ -251,10 +251,10 @@ def _finder_for(actor, source: str, given: Department | None) -> Department | No
         if given.pk not in own:
             raise ValidationError({"found_by_department": "发现部门应为本人所在部门。"})
         return given
-    roots = [m.department for m in memberships if m.kind == DEPARTMENT]
-    if len(roots) != 1:
+    roots = {m.department_id: m.department for m in memberships if m.kind == DEPARTMENT}
+    if len(roots) != 1:  # two memberships of one department (member and leader) are still one department
         raise ValidationError({"found_by_department": "请指定发现部门。"})
-    return roots[0]
+    return next(iter(roots.values()))
 
 
 def _may_report(actor, source: str) -> bool:

@@ -1,5 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
+from .api import AccountabilityViewSet, EnforcementActionViewSet, InspectionViewSet
+
 router = SimpleRouter()
+router.register("inspections", InspectionViewSet, basename="api-inspection")
+router.register("enforcement-actions", EnforcementActionViewSet, basename="api-enforcement-action")
+router.register("accountability", AccountabilityViewSet, basename="api-accountability")
 
 urlpatterns = router.urls
