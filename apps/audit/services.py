@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from apps.core.context import current
@@ -28,7 +29,7 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # a file field
+    if isinstance(value, FieldFile):  # an empty one raises on `.url`, so never ask it
         return value.name or ""
     return value
 

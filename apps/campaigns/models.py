@@ -37,6 +37,8 @@ class Campaign(models.Model):
     region = models.ForeignKey(Region, verbose_name="开展地区", on_delete=models.PROTECT, related_name="campaigns")
     department = models.ForeignKey(Department, verbose_name="印发部门", null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="campaigns")
+    issuer = models.CharField("印发单位", max_length=100, blank=True,
+                              help_text="如 许昌市安全生产委员会、桂村乡人民政府、福州市城乡建设局")
     document_no = models.CharField("文号", max_length=100, blank=True)
     start = models.DateField("开始日期")
     end = models.DateField("结束日期")
@@ -44,17 +46,20 @@ class Campaign(models.Model):
     sign_offs = models.JSONField("销号所需签字", default=list, blank=True,
                                  help_text="验收销号须具备的签字层级（许昌 附件6）")
     phases = models.JSONField("工作阶段", default=list, blank=True,
-                              help_text='[{"code", "name", "start", "end", "tasks"}]')
+                              help_text='[{"code", "name", "start", "end", "summary", '
+                                        '"tasks": [{"section", "level", "items"}]}]')
     duties = models.JSONField("企业履职频次", default=list, blank=True,
                               help_text='[{"kind": "principal_inspection"/"drill", "every", "times", "flags"}]')
     schedule = models.JSONField("报送安排", default=list, blank=True,
-                                help_text='[{"template", "cutoff_days", "due_day"}]（REPORTS.md §0.1）')
+                                help_text='[{"template", "cutoff_days": [1–31 或 "last"], "due_day", '
+                                          '"reports_from"}]（REPORTS.md §0.1）')
     sector_rows = models.JSONField("统计表行业领域行", default=list, blank=True,
                                    help_text='红河 附件2: [{"code", "label", "parent", "order", "sectors"}]')
     focus = models.JSONField("整治重点", default=list, blank=True,
-                             help_text='[{"sector", "items": [...]}]：重点行业领域及重点检查事项')
+                             help_text='[{"label", "sectors": [...], "items": [...]}]：重点行业领域及重点检查事项')
     deadlines = models.JSONField("节点任务", default=list, blank=True,
-                                 help_text='[{"code", "name", "due", "level"}]：警示教育、方案、中期、总结等一次性任务')
+                                 help_text='[{"code", "name", "due", "level", "note"}]：警示教育、方案、中期、总结等'
+                                           '一次性任务')
     version = models.PositiveIntegerField("版本", default=1)
 
     objects = CampaignQuerySet.as_manager()

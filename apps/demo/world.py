@@ -450,19 +450,23 @@ def _campaign_and_hazards(rng, city, enterprises, city_departments, today) -> No
     """The demo campaign (the 许昌 sign-off chain, dated around today so that the demo is alive) and a ledger:
     general hazards fixed on the spot, major ones planned, awaiting acceptance, accepted with the sign-offs,
     a few listed by the city government, a few overdue."""
-    from apps.campaigns.models import Campaign
+    from apps.campaigns import services as campaigns
     from apps.hazards import services as hz
 
-    Campaign.objects.create(
-        slug="xuchang-demo",
-        name="许昌市重大事故隐患专项排查整治行动（演示）",
-        region=city,
-        document_no="许安〔2023〕演示",
-        start=today - datetime.timedelta(days=150),
-        end=today + datetime.timedelta(days=60),
-        sign_offs=["acceptance_group", "county_department", "county_government", "city_department"],
-    )
     admin = User.objects.get(username="admin")
+    # the 许昌 plan (preset xuchang-2023: phases, duties, schedule, sign-offs, deadlines) moved by whole months to
+    # start on the 9th (the plan's day) five to six months ago, so that its month ends stay month ends
+    start = (today - datetime.timedelta(days=180)).replace(day=9)
+    if start < today - datetime.timedelta(days=180):
+        start = (start + datetime.timedelta(days=31)).replace(day=9)
+    campaigns.campaign_create(actor=admin, data={
+        "slug": "xuchang-demo",
+        "preset": "xuchang-2023",
+        "name": "许昌市重大事故隐患专项排查整治行动（演示）",
+        "region": city,
+        "document_no": "许安〔2023〕演示",
+        "start": start,
+    })
     day = lambda n: today - datetime.timedelta(days=n)  # noqa: E731
     candidates = [e for e in enterprises if e.department_links.exists()]
     rng.shuffle(candidates)

@@ -17,7 +17,7 @@ from apps.work.models import ActivityKind as K
 
 from . import metrics
 from .metrics import ANY, DEPT, GOV
-from .scopes import DepartmentTargets, RegionTargets, line_of, line_of_region, own_work
+from .scopes import DepartmentTargets, RegionTargets, lines, lines_of_regions, own_work
 from .templates import DEPARTMENT, REGION, TEMPLATES, Template
 
 # Activity metrics of §0.4: metric → (kinds, actor for region targets, levels override, value read).
@@ -59,9 +59,9 @@ class Computation:
     template: Template
     campaign: Campaign
     as_of: datetime.date
-    targets: RegionTargets | DepartmentTargets
+    targets: object  # scopes.RegionTargets or scopes.DepartmentTargets
     departments: dict | None = None  # target key → Department (department targets)
-    line_region: Region | None = None  # 福州 called with a region: H(R)
+    line_regions: dict | None = None  # 福州 called with regions: target key → Region, whose H(R) it counts
 
     def __post_init__(self):
         self._cache: dict = {}
@@ -128,29 +128,55 @@ class Computation:
         raise KeyError(f"未知指标 {name}")
 
     def _leader_site(self, window) -> dict:
-        """福州 4.1: site visits of the 党政领导 (no department) in the filer's subtree whose `sector` is at or
-        below one of the filing department's sectors (for a region: the campaign department's)."""
-        from django.db.models import Sum
+        """福州 4.1: site visits of the 党政领导 (no department) in each filer's subtree whose `sector` is at or
+        below one of the filing department's sectors (for a region: the campaign department's). One query for
+        the visits, one for the sector tree, one for the departments' sectors."""
+        from django.db.models import Q, Sum
 
         from apps.work.models import Activity
 
         start, end = window
-        out = {}
-        for key in self.targets.keys:
-            department = self.departments[key] if self.departments else self.campaign.department
-            region_code = self.line_region.code if self.line_region else department.region_id
-            sectors = Sector.with_descendants(department.sectors.values_list("code", flat=True)) if department \
-                else set()
-            total = Activity.objects.filter(
-                kind=K.SITE_SUPERVISION, department__isnull=True, enterprise__isnull=True,
-                region__code__startswith=region_code, sector_id__in=sorted(sectors),
-                occurred_on__gte=start, occurred_on__lte=end,
-            ).aggregate(n=Sum("count"))["n"]
-            out[key] = total or 0
+        if self.line_regions:
+            places = {key: region.code for key, region in self.line_regions.items()}
+            owner_of = {key: self.campaign.department_id for key in self.targets.keys}
+        else:
+            places = {key: department.region_id for key, department in self.departments.items()}
+            owner_of = {key: key for key in self.targets.keys}
+        own: dict = {}
+        for department_id, code in Department.sectors.through.objects.filter(
+                department_id__in=set(owner_of.values())).values_list("department_id", "sector_id"):
+            own.setdefault(department_id, set()).add(code)
+        children: dict = {}
+        for code, parent in Sector.objects.values_list("code", "parent_id"):
+            children.setdefault(parent, []).append(code)
+
+        def below(codes):
+            result, stack = set(), list(codes)
+            while stack:
+                code = stack.pop()
+                if code not in result:
+                    result.add(code)
+                    stack.extend(children.get(code, ()))
+            return result
+
+        sectors = {key: below(own.get(owner_of[key], ())) for key in self.targets.keys}
+        where = Q(pk__in=[])
+        for code in set(places.values()):
+            where |= Q(region__code__startswith=code)
+        visits = (Activity.objects.filter(where, kind=K.SITE_SUPERVISION, department__isnull=True,
+                                          enterprise__isnull=True, occurred_on__gte=start, occurred_on__lte=end)
+                  .values("region_id", "sector_id").annotate(n=Sum("count")).order_by())
+        out = {key: 0 for key in self.targets.keys}
+        for visit in visits:
+            for key in self.targets.keys:
+                if visit["region_id"].startswith(places[key]) and visit["sector_id"] in sectors[key]:
+                    out[key] += visit["n"] or 0
         return out
 
     def cells(self) -> dict:
         """{target key: {cell key: value}} for every cell of the template."""
+        if hasattr(self.template, "compute_cells"):  # a grid form computing itself (红河 附件2/附件3: honghe.py)
+            return self.template.compute_cells(self)
         out = {key: {} for key in self.targets.keys}
         for cell in self.template.cells:
             window = cell.options.get("window", self.template.window)
@@ -183,17 +209,15 @@ def computation(template: Template, campaign: Campaign, as_of: datetime.date, *,
             kind = campaign.department.kind if campaign.department else None
             if kind is None:
                 raise ScopeError({"region": ["该专项行动没有印发部门，无法确定辖区部门"]})
-            members = {r.code: line_of_region(r, kind) for r in regions}
-            comp = Computation(template, campaign, as_of, DepartmentTargets(members), line_region=regions[0])
-            return comp
+            return Computation(template, campaign, as_of, lines_of_regions(regions, kind),
+                               line_regions={r.code: r for r in regions})
         return Computation(template, campaign, as_of, RegionTargets(list(regions)))
     if departments:
         if DEPARTMENT not in template.scopes:
             raise ScopeError({"department": [f"{template.name}只能由地区填报，请给出 region"]})
         for department in departments:
             _check_inside(campaign, department.region_id, "department")
-        targets = DepartmentTargets({d.pk: line_of(d) for d in departments}) if template.line \
-            else own_work(departments)
+        targets = lines(departments) if template.line else own_work(departments)
         return Computation(template, campaign, as_of, targets, departments={d.pk: d for d in departments})
     raise ScopeError({"region": ["请给出 region 或 department"]})
 

@@ -80,18 +80,47 @@ class DepartmentTargets:
         return self._owners.get(key, [])
 
 
+def _children_map() -> dict[int, list[int]]:
+    """Every department's subordinate units, in one query (D* and H(D) for any number of targets)."""
+    children: dict[int, list[int]] = {}
+    for pk, parent in Department.objects.filter(parent__isnull=False).values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    return children
+
+
+def _with_units(ids, children: dict[int, list[int]]) -> set[int]:
+    result, stack = set(), list(ids)
+    while stack:
+        pk = stack.pop()
+        if pk not in result:
+            result.add(pk)
+            stack.extend(children.get(pk, ()))
+    return result
+
+
 def own_work(departments: list[Department]) -> DepartmentTargets:
     """本级: each department with its subordinate units (D*)."""
-    return DepartmentTargets({d.pk: Department.descendants_of({d.pk}) for d in departments})
+    children = _children_map()
+    return DepartmentTargets({d.pk: _with_units({d.pk}, children) for d in departments})
 
 
-def line_of(department: Department) -> set[int]:
-    """福州 「辖区部门」 H(D): departments of D's kind in D's subtree, and their subordinate units."""
-    same_kind = Department.objects.filter(kind=department.kind, region__code__startswith=department.region_id)
-    return Department.descendants_of(set(same_kind.values_list("pk", flat=True)))
+def lines(departments: list[Department]) -> DepartmentTargets:
+    """福州 「辖区部门」 H(D) for each department: departments of D's kind in D's subtree, and their units."""
+    children = _children_map()
+    kinds = {d.kind for d in departments}
+    same_kind = list(Department.objects.filter(kind__in=kinds).values_list("pk", "kind", "region_id"))
+    return DepartmentTargets({
+        d.pk: _with_units({pk for pk, kind, region in same_kind if kind == d.kind and region.startswith(d.region_id)},
+                          children)
+        for d in departments
+    })
 
 
-def line_of_region(region: Region, kind: str) -> set[int]:
-    """H(R) for a region filing the line form: departments of the campaign department's kind in sub(R)."""
-    same_kind = Department.objects.filter(kind=kind, region__code__startswith=region.code)
-    return Department.descendants_of(set(same_kind.values_list("pk", flat=True)))
+def lines_of_regions(regions: list[Region], kind: str) -> DepartmentTargets:
+    """H(R) for regions filing the line form: departments of the campaign department's kind in sub(R)."""
+    children = _children_map()
+    same_kind = list(Department.objects.filter(kind=kind).values_list("pk", "region_id"))
+    return DepartmentTargets({
+        r.code: _with_units({pk for pk, region in same_kind if region.startswith(r.code)}, children)
+        for r in regions
+    })

@@ -65,8 +65,9 @@ class MediaLevel(models.IntegerChoices):
 
 
 def _organ_q(scope) -> Q:
-    """Records of organs a scope sees: its enterprises', its departments' (D*), its regions' subtrees."""
-    q = Q(enterprise_id__in=list(scope.enterprise_ids)) if scope.enterprise_ids else Q(pk__in=[])
+    """Records of organs a scope sees: its regions' subtrees, its departments' (D*), and the records of every
+    enterprise it sees (a supervising department reads the drills and duties of its enterprises)."""
+    q = scope.enterprise_q("enterprise__")
     q |= scope.region_q("region", scope.region_codes)
     if scope.department_ids:
         q |= Q(department_id__in=list(scope.department_ids))
