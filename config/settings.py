@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "apps.work",
     "apps.tips",
     "apps.reports",
+    "apps.alerts",
+    "apps.dashboard",
     "apps.accounts",
     "apps.demo",
 ]

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from apps.enterprises.models import Enterprise
 from apps.hazards.models import Hazard
-from apps.regions.models import Department, InspectionGroup, Region
+from apps.regions.models import Department, InspectionGroup, Region, Sector
 from apps.regions.scope import scope_for
 
 
@@ -45,6 +45,68 @@ FINDINGS = {
 }
 
 
+class ChecklistQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Checklists are working documents every signed-in person may read (enterprises self-inspect with
+        them)."""
+        return self if getattr(user, "is_authenticated", False) else self.none()
+
+
+class ChecklistLayout(models.TextChoices):
+    FOCUS = "focus", "重点检查事项（福州 附件1、附件3 式）"
+    DETAILED = "detailed", "检查内容及是否重大隐患（福州 附件2 式）"
+
+
+class Checklist(models.Model):
+    """判定标准 / 重点检查事项清单, versioned: a new version is a new row with the same `code`; inspections keep
+    the version they were answered on."""
+
+    code = models.SlugField("清单标识", max_length=64)
+    version = models.PositiveIntegerField("版本", default=1)
+    name = models.CharField("名称", max_length=200)
+    sector = models.ForeignKey(Sector, verbose_name="行业领域", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="checklists")
+    layout = models.CharField("版式", max_length=16, choices=ChecklistLayout.choices, default=ChecklistLayout.FOCUS)
+    source = models.CharField("依据/出处", max_length=300, help_text="如：榕建质安〔2023〕73号 附件1")
+    department = models.ForeignKey(Department, verbose_name="编制部门", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="checklists",
+                                   help_text="部门结合本行业领域聚焦提炼的清单；平台内置清单为空")
+    campaign = models.ForeignKey("campaigns.Campaign", verbose_name="专项行动", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="checklists")
+    active = models.BooleanField("现行有效", default=True)
+    issued_on = models.DateField("发布日期", null=True, blank=True)
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    objects = ChecklistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-version"]
+        verbose_name = verbose_name_plural = "检查清单"
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="checklist_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.version}版）"
+
+
+class ChecklistItem(models.Model):
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    number = models.PositiveIntegerField("序号")
+    category = models.CharField("检查类别", max_length=100, blank=True)
+    focus = models.TextField("重点检查事项")
+    content = models.TextField("检查内容", blank=True)
+    major = models.BooleanField("“否”即重大事故隐患", default=False,
+                                help_text="回答“否”（不符合）时登记为重大事故隐患")
+    basis = models.CharField("判定依据", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["checklist", "number"]
+        verbose_name = verbose_name_plural = "检查事项"
+        constraints = [models.UniqueConstraint(fields=["checklist", "number"], name="checklist_item_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.focus[:40]}"
+
+
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An inspection is seen by whoever sees its enterprise, by the inspecting department (with D*) and by
@@ -74,6 +136,9 @@ class Inspection(models.Model):
                               on_delete=models.PROTECT, related_name="inspections")
     inspected_on = models.DateField("检查日期")
     led_by_principal = models.BooleanField("主要负责人带队", default=False)
+    checklist = models.ForeignKey(Checklist, verbose_name="检查清单", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="inspections")
+    project = models.CharField("检查项目", max_length=200, blank=True)
     inspectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="检查人员", blank=True,
                                         related_name="inspections")
     hazards = models.ManyToManyField(Hazard, verbose_name="发现隐患", blank=True, related_name="inspections")
@@ -109,6 +174,54 @@ class Inspection(models.Model):
     @property
     def findings(self) -> list[str]:
         return [flag for flag in FINDINGS if getattr(self, flag)]
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "是"
+    NO = "no", "否"
+    NOT_APPLICABLE = "na", "不涉及"
+
+
+class InspectionAnswer(models.Model):
+    """One checklist item answered on site: 是 (compliant), 否 (a hazard, recorded in the ledger and linked
+    here, major where the item says so) or 不涉及."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    answer = models.CharField("检查结果", max_length=4, choices=Answer.choices)
+    description = models.TextField("隐患描述", blank=True)
+    requirement = models.TextField("整改要求", blank=True)
+    deadline = models.DateField("整改时限", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    photo = models.FileField("现场照片", upload_to="inspections/%Y/%m/", blank=True)
+    hazard = models.ForeignKey(Hazard, verbose_name="登记的隐患", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="checklist_answers")
+
+    class Meta:
+        ordering = ["inspection", "item__number"]
+        verbose_name = verbose_name_plural = "检查事项结果"
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="one_answer_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item.number} {self.get_answer_display()}"
+
+
+class InspectionSignature(models.Model):
+    """谁检查、谁签名、谁负责: each inspector's own signature; the first one locks the record."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("签名", max_length=100)
+    role = models.CharField("身份", max_length=32, blank=True, help_text="检查人员、项目经理、总监等")
+    signed_at = models.DateTimeField("签名时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["inspection", "signed_at"]
+        verbose_name = verbose_name_plural = "检查签名"
+        constraints = [models.UniqueConstraint(fields=["inspection", "user"], name="one_signature_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.signed_at:%Y-%m-%d}"
 
 
 class ActionKind(models.TextChoices):
