@@ -25,6 +25,9 @@ urlpatterns = [
     path("regions/", include("apps.regions.urls")),
     path("enterprises/", include("apps.enterprises.urls")),
     path("hazards/", include("apps.hazards.urls")),
+    path("campaigns/", include("apps.campaigns.urls")),
+    path("work/", include("apps.work.urls")),
+    path("reports/", include("apps.reports.urls")),
 ]
 
 if settings.DEBUG:

@@ -211,3 +211,25 @@ def test_submission_board_shows_submitted_late_and_missing(world, campaign, lead
     board = services.submission_board("xuchang-county", campaign, world.city, AS_OF, due=due,
                                       today=datetime.date(2023, 7, 3))
     assert next(r for r in board if r["filer"].code == "411003")["reminder"].note == "请于今日报送"
+
+
+def test_county_office_board_lists_no_townships_for_the_county_form_and_reminds_once_a_day(world, campaign):
+    from django.core.exceptions import ValidationError
+
+    filers = services.expected_filers("xuchang-county", world.county_a, campaign)
+    assert world.township_a not in filers  # 「仅限各县市区填报」
+    city_filers = services.expected_filers("xuchang-department", world.city, campaign)
+    assert world.city_housing in city_filers and world.city_housing_station not in city_filers
+    services.remind(actor=world.office_city_user, template="xuchang-county", campaign=campaign, as_of=AS_OF,
+                    region=world.county_b)
+    with pytest.raises(ValidationError):
+        services.remind(actor=world.office_city_user, template="xuchang-county", campaign=campaign, as_of=AS_OF,
+                        region=world.county_b)
+
+
+def test_only_the_filer_recomputes_a_draft(world, campaign):
+    report = services.report_draft(actor=world.office_a_user, template="xuchang-county", campaign=campaign,
+                                   as_of=AS_OF, region=world.county_a)
+    with pytest.raises(NotAllowed):
+        services.report_recompute(actor=world.office_city_user, report=report)
+    assert services.report_recompute(actor=world.office_a_user, report=report).status == ReportStatus.DRAFT

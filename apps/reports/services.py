@@ -165,6 +165,8 @@ def report_update(*, actor, report: Report, data: dict, version: int | None = No
 @transaction.atomic
 def report_recompute(*, actor, report: Report) -> Report:
     report = _locked(report, None)
+    if not may_file(actor, region=report.region, department=report.department):
+        raise NotAllowed("只有填报单位可以重新计算报表。")
     if report.status != ReportStatus.DRAFT:
         raise ValidationError({"status": "报表已报送，数字已冻结。"})
     _filled(report)
@@ -227,6 +229,9 @@ def remind(*, actor, template: str, campaign: Campaign, as_of: datetime.date, re
     probe = Report(template=template, campaign=campaign, region=region, department=department, as_of=as_of)
     if not may_receive(actor, probe):
         raise NotAllowed("只有上一级安委办可以催报。")
+    if Reminder.objects.filter(report_template=template, campaign=campaign, region=region, department=department,
+                               as_of=as_of, sent_at__date=timezone.localdate()).exists():
+        raise ValidationError({"as_of": "今天已就该期报表催报过，请勿重复催报。"})
     reminder = Reminder.objects.create(report_template=template, campaign=campaign, region=region,
                                        department=department, as_of=as_of, note=note,
                                        sent_by=actor if getattr(actor, "is_authenticated", False) else None)
@@ -234,24 +239,33 @@ def remind(*, actor, template: str, campaign: Campaign, as_of: datetime.date, re
     return reminder
 
 
-def expected_filers(template: str, region: Region) -> list[Region | Department]:
-    """Who files `template` to the office of `region`: its child regions for a region form, its own
-    departments (top-level units: a subordinate unit's work is its parent's) for a department form."""
+def expected_filers(template: str, region: Region, campaign: Campaign | None = None) -> list:
+    """Who files `template` to the office of `region`: the child regions the form names (许昌 附件3 「仅限各县
+    市区填报」: counties, not townships — `Template.filer_max_level`), and the region's own top-level departments
+    (a subordinate unit's work is its parent's) that file it in the campaign (福州's line form: only those of the
+    issuing department's kind)."""
+    from .rankings import files_template
     from .templates import DEPARTMENT, REGION
 
     t = template_or_error(template)
+    filers: list = []
     if REGION in t.scopes and not t.line:
-        return list(Region.objects.filter(parent=region).order_by("code"))
+        children = Region.objects.filter(parent=region).order_by("code")
+        if t.filer_max_level:
+            children = children.filter(level__lte=t.filer_max_level)
+        filers += [r for r in children if campaign is None or files_template(campaign, template, region=r)]
     if DEPARTMENT in t.scopes:
-        return list(Department.objects.filter(region=region, parent__isnull=True).order_by("kind", "name"))
-    return []
+        departments = Department.objects.filter(region=region, parent__isnull=True).select_related("region")
+        filers += [d for d in departments.order_by("kind", "name")
+                   if campaign is None or files_template(campaign, template, department=d)]
+    return filers
 
 
 def submission_board(template: str, campaign: Campaign, region: Region, as_of: datetime.date,
                      due: datetime.date | None = None, today: datetime.date | None = None) -> list[dict]:
     """Per expected filer of one period: its report (if any), status, and whether it is late or missing."""
     today = today or timezone.localdate()
-    filers = expected_filers(template, region)
+    filers = expected_filers(template, region, campaign)
     reports = Report.objects.filter(template=template, campaign=campaign, as_of=as_of)
     by_filer = {(r.region_id, r.department_id): r for r in reports}
     reminders = {}

@@ -38,6 +38,7 @@ class Template:
     line: bool = False  # 福州: department scope is the line H(D), not D*
     list_form: bool = False
     notes: tuple[str, ...] = ()
+    filer_max_level: int | None = None  # the lowest region level that files it (许昌 附件3: 县市区)
 
     @property
     def cells(self) -> list[Cell]:
@@ -94,7 +95,7 @@ def _with_label(cells, **labels) -> tuple[Cell, ...]:
 XUCHANG_COUNTY = Template(
     code="xuchang-county", name="许昌 附件3",
     title="全市重大事故隐患专项排查整治2023行动进展情况统计表（县市区）",
-    scopes=(REGION,),
+    scopes=(REGION,), filer_max_level=3,
     sections=(
         Section(1, "重大事故隐患排查整治情况", HAZARD_CELLS),
         Section(2, "部门抽查检查情况", (C("2.1", "部门抽查检查的企业总数", "家", "SC.ent"),) + SPOT_CHECK_CELLS),
@@ -171,7 +172,7 @@ HAICHENG = Template(
 
 HONGHE_DISPATCH = Template(
     code="honghe-dispatch", name="红河 附件1", title="红河州重大事故隐患专项排查整治2023行动调度表",
-    scopes=(REGION, DEPARTMENT), window="M5",
+    scopes=(REGION, DEPARTMENT), window="M5", filer_max_level=3,
     sections=(
         Section(1, "重大事故隐患排查整治情况", HAZARD_CELLS),
         Section(2, "部门抽查检查情况", (C("2.1", "部门抽查检查的企业总数", "家", "SC.ent"),) + SPOT_CHECK_CELLS),
