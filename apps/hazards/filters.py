@@ -21,11 +21,15 @@ class HazardFilterSet(django_filters.FilterSet):
     listed = django_filters.BooleanFilter(label="挂牌督办中", method="by_listed")
     found_from = django_filters.DateFilter(label="发现日期起", field_name="found_on", lookup_expr="gte")
     found_to = django_filters.DateFilter(label="发现日期止", field_name="found_on", lookup_expr="lte")
+    closed_from = django_filters.DateFilter(label="销号日期起", field_name="closed_on", lookup_expr="gte")
+    closed_to = django_filters.DateFilter(label="销号日期止", field_name="closed_on", lookup_expr="lte")
+    region_exact = django_filters.CharFilter(label="区划（仅本级）", field_name="region_id")
 
     class Meta:
         model = Hazard
         fields = ["q", "level", "status", "source", "sector", "region", "department", "found_by_department",
-                  "enterprise", "overdue", "listed", "found_from", "found_to"]
+                  "enterprise", "overdue", "listed", "found_from", "found_to", "closed_from", "closed_to",
+                  "region_exact"]
 
     def search(self, queryset, name, value):
         value = value.strip()
