@@ -28,6 +28,8 @@ urlpatterns = [
     path("campaigns/", include("apps.campaigns.urls")),
     path("work/", include("apps.work.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("tips/", include("apps.tips.urls")),
+    path("tip/", include("apps.tips.public_urls")),
 ]
 
 if settings.DEBUG:

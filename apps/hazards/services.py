@@ -262,11 +262,17 @@ def _may_report(actor, source: str) -> bool:
 
 
 @transaction.atomic
-def hazard_report(*, actor, data: dict) -> Hazard:
+def hazard_report(*, actor, data: dict, for_tip_department: Department | None = None) -> Hazard:
     """登记隐患. `data`: enterprise (or None with region), title, level, source, found_on, and optionally sector,
-    found_by_department, department and the descriptive fields of 附件6."""
+    found_by_department, department and the descriptive fields of 附件6.
+
+    `for_tip_department`: a verified tip turned into a hazard (source `tip`) by the department it was triaged to,
+    which finds it and becomes responsible; apps.tips.services has checked that the actor handles the tip."""
     source = data["source"]
-    _allowed(actor, _may_report(actor, source), f"您无权登记来源为“{Source(source).label}”的隐患。")
+    if for_tip_department is None:
+        _allowed(actor, _may_report(actor, source), f"您无权登记来源为“{Source(source).label}”的隐患。")
+    elif source != Source.TIP:
+        raise ValidationError({"source": "由举报形成的隐患来源应为“举报”。"})
     enterprise: Enterprise | None = data.get("enterprise")
     if enterprise is not None:
         region = enterprise.region
@@ -279,11 +285,11 @@ def hazard_report(*, actor, data: dict) -> Hazard:
             raise ValidationError({"region": "没有企业的隐患须填写所在区划。"})
         if source == Source.SELF:
             raise ValidationError({"enterprise": "企业自查的隐患须指明企业。"})
-        if not is_admin(actor) and not _region_reachable(actor, region):
+        if for_tip_department is None and not is_admin(actor) and not _region_reachable(actor, region):
             raise NotAllowed("该区划不在您的管辖范围内。")
     found_on = data.get("found_on") or today()
     _not_in_future("found_on", found_on)
-    finder = _finder_for(actor, source, data.get("found_by_department"))
+    finder = for_tip_department or _finder_for(actor, source, data.get("found_by_department"))
     department = data.get("department") or finder
     if department is None:
         raise ValidationError({"department": "请指定负责（接报）部门。"})

@@ -1,6 +1,8 @@
 """举报 (DESIGN.md "Tip"; API.md `tips/`, `public/tips/`). The reporter's name and phone are stored only as
 Fernet tokens (`crypto.py`, key from the environment); no API answer carries them, and every read in the
 interface is audited."""
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -75,3 +77,28 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return f"举报 {self.receipt}"
+
+
+def tip_photo_path(instance: "TipPhoto", filename: str) -> str:
+    """A random stored name: the reporter's own file name never reaches the storage (it may name them)."""
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(instance.content_type, "bin")
+    return f"tips/{uuid.uuid4().hex}.{extension}"
+
+
+class TipPhoto(models.Model):
+    """A photo sent with a tip from the public form (at most 5, each ≤ 10 MB, JPG/PNG/WebP by its first bytes:
+    services.photo_problems). Served only through the scoped page view, to staff who see the tip. `name` is a
+    neutral one (照片1.jpg …), never the reporter's file name."""
+
+    tip = models.ForeignKey(Tip, verbose_name="举报", on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField("文件", upload_to=tip_photo_path)
+    name = models.CharField("名称", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+
+    class Meta:
+        ordering = ["tip", "id"]
+        verbose_name = verbose_name_plural = "举报照片"
+
+    def __str__(self) -> str:
+        return self.name

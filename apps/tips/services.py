@@ -1,8 +1,10 @@
 """Every write to a tip, and the one audited read of its reporter (DESIGN.md "Tip"; API.md `tips/`, `public/tips/`).
 
-A tip comes in through the public form (`submit_tip`, no sign-in) or, for past records, from an administrator
-(`submit_tip` with an actor and a `received_on`). Then: 分办 (`tip_triage`, a safety office over the tip's region),
-核查 (`tip_verify`, the department it was triaged to), 奖励 (`tip_reward`, the same department, only for a 查实 tip).
+A tip comes in through the public form (`submit_tip`, no sign-in, with up to 5 photos checked by `photo_problems`)
+or, for past records, from an administrator (`submit_tip` with an actor and a `received_on`). Then: 分办
+(`tip_triage`, a safety office over the tip's region), 核查 (`tip_verify`, the department it was triaged to; a 查实
+tip names the hazard it led to, or brings it into the ledger in the same step with source 举报), 奖励 (`tip_reward`,
+the same department, only for a 查实 tip).
 
 Each step runs in one transaction that locks the tip, refuses a stale `version` (StaleWrite → 409), checks the
 actor's role (NotAllowed → 403) and then the state (ValidationError → 400), and writes the audit entry. The role
@@ -15,6 +17,7 @@ by people who must not be able to trace a whistleblower. `reveal_identity` is th
 a per-person permission, the tip in the reader's scope, and an audit entry for every call."""
 import datetime
 import secrets
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -26,12 +29,13 @@ from apps.audit.services import record, snapshot
 from apps.core.context import acting_from
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.enterprises.models import Enterprise
-from apps.hazards.models import Hazard
+from apps.hazards.models import Hazard, Level, Source
+from apps.hazards.services import evidence_type, hazard_report
 from apps.regions.models import Department, Region
 from apps.regions.scope import scope_for, today
 
 from . import crypto
-from .models import Tip, TipStatus
+from .models import Tip, TipPhoto, TipStatus
 
 # No 0/O, 1/I/L: a receipt is read aloud over the phone and copied by hand. 31 symbols, 16 places ≈ 79 bits.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -136,17 +140,49 @@ def _save(actor, tip: Tip, before: dict, step: str) -> Tip:
     return tip
 
 
+# --- photos ---------------------------------------------------------------------------------------------------
+
+PHOTO_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_COUNT = 5
+
+
+def photo_problems(photos: Sequence) -> list[str]:
+    """What is wrong with the photos of a public tip, in Chinese, one line per problem (empty: they may be kept):
+    at most 5, each at most 10 MB, each a JPG, PNG or WebP by its first bytes (the browser's word is not taken).
+    The page form and `submit_tip` both ask it."""
+    problems = []
+    if len(photos) > PHOTO_MAX_COUNT:
+        problems.append(f"照片最多 {PHOTO_MAX_COUNT} 张，您选择了 {len(photos)} 张。")
+    for upload in photos:
+        if upload.size > PHOTO_MAX_BYTES:
+            problems.append(f"照片“{upload.name}”超过 10 MB，请压缩后再上传。")
+        elif evidence_type(upload) not in PHOTO_TYPES:
+            problems.append(f"文件“{upload.name}”不是 JPG、PNG 或 WebP 格式的照片。")
+    return problems
+
+
+def _save_photos(tip: Tip, photos: Sequence) -> None:
+    for number, upload in enumerate(photos, start=1):
+        kind = evidence_type(upload)
+        photo = TipPhoto(tip=tip, name=f"照片{number}.{PHOTO_TYPES[kind]}", content_type=kind, size=upload.size)
+        photo.file.save(photo.name, upload, save=False)
+        photo.save()
+
+
 # --- submit ---------------------------------------------------------------------------------------------------
 
 def submit_tip(*, region: Region, description: str, enterprise_name: str = "", anonymous: bool = True,
                reporter_name: str = "", reporter_phone: str = "", received_on: datetime.date | None = None,
-               actor=None) -> Tip:
+               actor=None, place: str = "", photos: Sequence = ()) -> Tip:
     """受理一条举报. From the public form (`actor` None): received today, no address in the audit entry. From an
     administrator loading past records: `received_on` may be given (not in the future).
 
     An anonymous tip keeps no name or phone, even if some were typed: the reporter chose not to be known. A named
     tip (anonymous false) needs a name or a phone, both encrypted at rest. The enterprise stays unlinked: the
-    safety office links it when it triages (a name typed by the public is no proof of which enterprise it is)."""
+    safety office links it when it triages (a name typed by the public is no proof of which enterprise it is).
+    `photos` (uploads) are checked by `photo_problems` and kept as TipPhoto rows in the same transaction; the audit
+    entry counts them."""
     if actor is not None and not is_admin(actor):
         raise NotAllowed("举报只能通过公众举报渠道提交；系统管理员可导入历史举报。")
     received_on = received_on or today()
@@ -160,9 +196,13 @@ def submit_tip(*, region: Region, description: str, enterprise_name: str = "", a
         reporter_name = reporter_phone = ""
     elif not (reporter_name or reporter_phone):
         raise ValidationError({"reporter_name": "实名举报请至少填写姓名或联系电话；不愿留下身份请选择匿名举报。"})
+    photos = list(photos)
+    problems = photo_problems(photos)
+    if problems:
+        raise ValidationError({"photos": problems})
     tip = Tip(
         receipt=new_receipt(), region=region, enterprise_name=(enterprise_name or "").strip(),
-        description=description, anonymous=bool(anonymous), received_on=received_on,
+        place=(place or "").strip(), description=description, anonymous=bool(anonymous), received_on=received_on,
         reporter_name_token=crypto.encrypt(reporter_name), reporter_phone_token=crypto.encrypt(reporter_phone),
         status=TipStatus.RECEIVED,
     )
@@ -170,13 +210,15 @@ def submit_tip(*, region: Region, description: str, enterprise_name: str = "", a
         # The public reporter: the audit entry names no person and no address, and gets a request id of its own.
         with acting_from(ip="", source="public"), transaction.atomic():
             tip.save()
+            _save_photos(tip, photos)
             record(actor="public", action=Action.CREATE, instance=tip, before=None,
-                   after=tip_snapshot(tip) | {"named": not tip.anonymous})
+                   after=tip_snapshot(tip) | {"named": not tip.anonymous, "photos": len(photos)})
         return tip
     with transaction.atomic():
         tip.save()
+        _save_photos(tip, photos)
         record(actor=actor, action=Action.CREATE, instance=tip, before=None,
-               after=tip_snapshot(tip) | {"named": not tip.anonymous})
+               after=tip_snapshot(tip) | {"named": not tip.anonymous, "photos": len(photos)})
     return tip
 
 
@@ -215,9 +257,11 @@ def tip_triage(*, actor, tip: Tip, department: Department, enterprise: Enterpris
 
 @transaction.atomic
 def tip_verify(*, actor, tip: Tip, outcome: str, verified_on: datetime.date | None = None,
-               hazard: Hazard | None = None, reason: str = "", version: int | None = None) -> Tip:
+               hazard: Hazard | None = None, reason: str = "", version: int | None = None,
+               new_hazard: dict | None = None) -> Tip:
     """核查: the department it was triaged to finds it true (查实, optionally naming the hazard it led to) or
-    unfounded (不属实, with the reason)."""
+    unfounded (不属实, with the reason). A 查实 tip may instead bring its hazard into the ledger in the same step
+    (`new_hazard`: title, level, and optionally sector, location, description; see `_hazard_from_tip`)."""
     tip = _locked(tip, version)
     _allowed(actor, _handler(actor, tip), "只有举报分办到的承办部门可以核查。")
     if tip.status != TipStatus.TRIAGED:
@@ -228,17 +272,40 @@ def tip_verify(*, actor, tip: Tip, outcome: str, verified_on: datetime.date | No
     if outcome == TipStatus.UNFOUNDED:
         if not reason:
             raise ValidationError({"reason": "核查不属实须说明理由。"})
-        if hazard is not None:
+        if hazard is not None or new_hazard is not None:
             raise ValidationError({"hazard": "不属实的举报不能关联隐患。"})
+    if hazard is not None and new_hazard is not None:
+        raise ValidationError({"hazard": "关联已有隐患与登记新隐患只能选择一项。"})
     verified_on = verified_on or today()
     _not_in_future("verified_on", verified_on)
     _not_before("verified_on", verified_on, tip.triaged_on or tip.received_on, "分办日期")
+    if new_hazard is not None:
+        hazard = _hazard_from_tip(actor, tip, new_hazard, verified_on)
     before = tip_snapshot(tip)
     tip.status = outcome
     tip.verified_on = verified_on
     tip.verification_reason = reason
     tip.hazard = hazard
     return _save(actor, tip, before, "verify")
+
+
+def _hazard_from_tip(actor, tip: Tip, data: dict, found_on: datetime.date) -> Hazard:
+    """登记隐患 from a 查实 tip, source 举报, through hazards.services.hazard_report: found on the verification day by
+    the department the tip was triaged to, which becomes responsible for it. The hazard hangs on the tip's
+    enterprise when one is linked, else on the tip's region with a sector given. Nothing of the tip is copied
+    over: the enterprise reads its own hazards, and the tip's words or photos could point at the whistleblower."""
+    if tip.enterprise is None and data.get("sector") is None:
+        raise ValidationError({"sector": "未关联企业的举报登记为隐患时须选择行业领域。"})
+    if (data.get("level") or "") not in Level.values:
+        raise ValidationError({"level": "请选择隐患等级（一般隐患或重大事故隐患）。"})
+    if not (data.get("title") or "").strip():
+        raise ValidationError({"title": "请填写隐患名称。"})
+    return hazard_report(actor=actor, for_tip_department=tip.department, data={
+        "enterprise": tip.enterprise, "region": None if tip.enterprise else tip.region, "source": Source.TIP,
+        "found_on": found_on, "sector": data.get("sector"), "department": tip.department,
+        "title": data["title"].strip(), "level": data["level"],
+        "location": (data.get("location") or "").strip(), "description": (data.get("description") or "").strip(),
+    })
 
 
 @transaction.atomic
