@@ -29,6 +29,8 @@ urlpatterns = [
     path("work/", include("apps.work.urls")),
     path("reports/", include("apps.reports.urls")),
     path("tips/", include("apps.tips.urls")),
+    path("enforcement/", include("apps.inspections.enforcement_urls")),
+    path("", include("apps.dashboard.urls")),
     path("tip/", include("apps.tips.public_urls")),
 ]
 

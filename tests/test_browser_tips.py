@@ -1,8 +1,7 @@
 """The public tip portal in Debian's chromium (Playwright) at a phone width, signed in as nobody: the form, an
 anonymous tip with a photo, its receipt, and the lookup that answers 已受理. Then the county safety office finds it
 in its list and triages it, and the department verifies it into the ledger. Screenshots land in screenshots/.
-
-The pages are reached through tests/urls_tips.py until config/urls.py includes them."""
+"""
 import re
 
 import pytest
@@ -12,7 +11,7 @@ from tests.browser import DESKTOP, MARKS, PHONE, SCREENSHOTS, sign_in
 from tests.test_pages_tips import png
 from tests.world import build_world
 
-pytestmark = [*MARKS, pytest.mark.urls("tests.urls_tips")]
+pytestmark = MARKS
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 refusal), its receipt and the lookup that shows only its own tip's status and dates; the staff list and tip page
 through `visible_to`; 分办 / 核查 / 奖励 with their role rules; a 查实 tip brought into the ledger as a hazard from
 举报; and the reporter's identity, which no page shows except the audited 查看举报人身份 to holders of the permission.
-
-The pages are reached through tests/urls_tips.py until config/urls.py includes them."""
+"""
 import datetime
 import re
 import struct
@@ -30,8 +29,6 @@ from apps.tips.api import PublicTipStatusThrottle
 from apps.tips.models import Tip, TipPhoto, TipStatus
 from tests.pages import act_as
 from tests.world import _user
-
-pytestmark = pytest.mark.urls("tests.urls_tips")
 
 NAME, PHONE = "王举报", "13912345678"
 RECEIPT_ON_PAGE = re.compile(r'data-receipt="([23456789A-Z]{16})"')
