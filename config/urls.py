@@ -30,6 +30,7 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("tips/", include("apps.tips.urls")),
     path("enforcement/", include("apps.inspections.enforcement_urls")),
+    path("inspections/", include("apps.inspections.urls")),
     path("", include("apps.dashboard.urls")),
     path("tip/", include("apps.tips.public_urls")),
 ]

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.urls import include, path
 
 from apps.audit.models import AuditEntry
 from apps.audit.services import verify_chain
@@ -16,15 +15,9 @@ from apps.campaigns.models import Campaign, required_sign_offs
 from apps.campaigns.presets import PRESETS
 from apps.regions.models import Sector
 from apps.regions.sector_maps import HONGHE_ROWS
-from config.urls import urlpatterns as _site
 
 D = datetime.date
 
-# The pages' URLs until config/urls.py includes them (then this adds nothing).
-urlpatterns = list(_site)
-if not any(getattr(p, "namespace", None) == "campaigns" for p in _site):
-    urlpatterns.append(path("campaigns/", include("apps.campaigns.urls")))
-pages = pytest.mark.urls("tests.test_campaigns")
 
 
 def load(preset: str, region: str, **options) -> Campaign:
@@ -333,7 +326,6 @@ def test_the_demo_runs_the_xuchang_plan_around_today(db):
 
 # --- pages ----------------------------------------------------------------------------------------------------
 
-@pages
 def test_every_signed_in_user_sees_the_list_and_a_campaigns_page(world, client):
     load("honghe-2023", "4110")
     client.force_login(world.ent_user)
@@ -347,7 +339,6 @@ def test_every_signed_in_user_sees_the_list_and_a_campaigns_page(world, client):
     assert client.get("/campaigns/nope/").status_code == 404
 
 
-@pages
 def test_the_schedule_shows_the_upcoming_periods(world, client):
     from django.utils import timezone
 
@@ -362,7 +353,6 @@ def test_the_schedule_shows_the_upcoming_periods(world, client):
     assert f"{first[0]:%Y-%m-%d} → {first[1]:%Y-%m-%d}" in page
 
 
-@pages
 def test_a_safety_office_creates_a_campaign_from_a_preset_inside_its_subtree(world, client):
     client.force_login(world.office_a_user)
     form = client.get("/campaigns/new/").content.decode()
@@ -376,7 +366,6 @@ def test_a_safety_office_creates_a_campaign_from_a_preset_inside_its_subtree(wor
     assert refused.status_code == 200 and not Campaign.objects.filter(slug="jb").exists()
 
 
-@pages
 def test_the_form_moves_the_plan_to_the_dates_given_and_refuses_a_taken_slug(world, client):
     client.force_login(world.admin)
     client.post("/campaigns/new/", {"preset": "xuchang-2023", "region": "4110", "slug": "xc",
@@ -387,7 +376,6 @@ def test_the_form_moves_the_plan_to_the_dates_given_and_refuses_a_taken_slug(wor
     assert "标识“xc”已被使用" in again.content.decode()
 
 
-@pages
 def test_only_a_safety_office_or_an_administrator_may_open_the_form(world, client):
     for user in (world.ent_user, world.city_housing_user, world.nobody):
         client.force_login(user)

@@ -8,19 +8,14 @@ import html
 import re
 
 import pytest
-from django.urls import include, path
 from django.utils import timezone
 
 from apps.campaigns.models import Campaign
 from apps.inspections.models import Inspection
 from apps.work.models import Activity, Problem, Risk
-from config.urls import urlpatterns as site_urlpatterns
 from tests.pages import act_as
 
 # config/urls.py may already include the pages: then this URLconf is the site's own.
-WIRED = any(getattr(p, "namespace", None) == "work" for p in site_urlpatterns)
-urlpatterns = site_urlpatterns if WIRED else [path("work/", include("apps.work.urls")), *site_urlpatterns]
-pytestmark = pytest.mark.urls(__name__)
 
 TODAY = timezone.localdate
 KIND_OPTION = re.compile(r'<option value="([a-z_]+)"')

@@ -20,7 +20,21 @@ from apps.regions.models import Department, InspectionGroup, Region
 
 from . import services
 from .filters import AccountabilityFilterSet, EnforcementActionFilterSet, InspectionFilterSet
-from .models import FINDINGS, Accountability, ActionKind, EnforcementAction, Inspection, InspectionKind, InspectionMode
+from .models import (
+    FINDINGS,
+    Accountability,
+    ActionKind,
+    Answer,
+    Checklist,
+    ChecklistItem,
+    ChecklistLayout,
+    EnforcementAction,
+    Inspection,
+    InspectionAnswer,
+    InspectionKind,
+    InspectionMode,
+    InspectionSignature,
+)
 
 
 def _enum(choices, description: str) -> dict:
@@ -166,6 +180,32 @@ class _AnsweringViewSet(viewsets.ModelViewSet):
 
 # --- inspections/ -----------------------------------------------------------------------------------------------
 
+class InspectionAnswerSerializer(serializers.ModelSerializer):
+    """One checklist item answered on site (read-only here; answered on the inspection's page)."""
+
+    answer = serializers.ChoiceField(label="检查结果", choices=Answer.choices, read_only=True,
+                                     help_text="yes 是，no 否（不符合，已登记隐患），na 不涉及")
+    number = serializers.IntegerField(source="item.number", label="序号", read_only=True)
+    hazard = serializers.PrimaryKeyRelatedField(label="登记的隐患", read_only=True, help_text="隐患 id；仅“否”")
+    photo = serializers.SerializerMethodField(label="现场照片")
+
+    class Meta:
+        model = InspectionAnswer
+        fields = ["item", "number", "answer", "description", "requirement", "deadline", "note", "photo", "hazard"]
+        read_only_fields = fields
+
+    def get_photo(self, obj) -> bool:
+        """Whether a photo was taken (the file itself is served on the inspection's page)."""
+        return bool(obj.photo)
+
+
+class InspectionSignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InspectionSignature
+        fields = ["user", "name", "role", "signed_at"]
+        read_only_fields = fields
+
+
 class InspectionSerializer(serializers.ModelSerializer):
     """The inspection as read, and as POSTed to register it (services.inspection_create)."""
 
@@ -188,6 +228,13 @@ class InspectionSerializer(serializers.ModelSerializer):
                              help_text="调度表的七类问题（部门抽查企业自查情况时发现），企业自查不填")
     hazards = _hazards_field("发现隐患", "隐患 id 列表，须为被检查企业的隐患", "hazards")
     reviewed_hazards = _hazards_field("回头看复查隐患", "隐患 id 列表；仅回头看检查", "reviewed_hazards")
+    checklist = ScopedPrimaryKeyRelatedField(
+        label="检查清单", label_name="检查清单", queryset=Checklist.objects.all(), allow_null=True, required=False,
+        help_text="清单 id（某一版本，见 checklists/）")
+    project = serializers.CharField(label="检查项目", max_length=200, required=False, allow_blank=True)
+    answers = InspectionAnswerSerializer(label="检查事项结果", many=True, read_only=True)
+    signatures = InspectionSignatureSerializer(label="签名", many=True, read_only=True,
+                                               help_text="谁检查、谁签名、谁负责：每位检查人员本人的签名")
     signed_at = serializers.DateTimeField(label="签名时间", read_only=True, help_text="签名后记录锁定")
     created_by = serializers.PrimaryKeyRelatedField(label="登记人", read_only=True, help_text="用户 id")
     version = serializers.IntegerField(label="版本", read_only=True)
@@ -195,8 +242,8 @@ class InspectionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Inspection
         fields = ["id", "enterprise", "kind", "mode", "department", "group", "inspected_on", "led_by_principal",
-                  "inspectors", "findings", "hazards", "reviewed_hazards", "note", "signed_at", "created_by",
-                  "version"]
+                  "inspectors", "findings", "hazards", "reviewed_hazards", "note", "checklist", "project", "answers",
+                  "signatures", "signed_at", "created_by", "version"]
 
     def create(self, validated_data):
         return services.inspection_create(actor=actor_of(self), data=validated_data)
@@ -245,7 +292,7 @@ class SignRequestSerializer(serializers.Serializer):
 
 
 def inspections_related(queryset):
-    return queryset.prefetch_related("inspectors", "hazards", "reviewed_hazards")
+    return queryset.prefetch_related("inspectors", "hazards", "reviewed_hazards", "answers__item", "signatures")
 
 
 class InspectionViewSet(_AnsweringViewSet):
@@ -286,6 +333,46 @@ class InspectionViewSet(_AnsweringViewSet):
         body.is_valid(raise_exception=True)
         return self._answer(services.inspection_sign(actor=request.user, inspection=inspection,
                                                      version=body.validated_data.get("version")))
+
+
+# --- checklists/ ------------------------------------------------------------------------------------------------
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "number", "category", "focus", "content", "major", "basis"]
+        read_only_fields = fields
+
+
+class ChecklistSerializer(serializers.ModelSerializer):
+    layout = serializers.ChoiceField(label="版式", choices=ChecklistLayout.choices, read_only=True,
+                                     help_text="focus 重点检查事项（福州 附件1、附件3 式）；detailed 检查内容及"
+                                               "是否重大隐患（福州 附件2 式：检查人员逐项认定是否重大隐患，`major` 为"
+                                               "默认值）")
+    items = ChecklistItemSerializer(label="检查事项", many=True, read_only=True)
+
+    class Meta:
+        model = Checklist
+        fields = ["id", "code", "version", "name", "sector", "layout", "source", "department", "campaign", "active",
+                  "issued_on", "items"]
+        read_only_fields = fields
+
+
+class ChecklistViewSet(viewsets.ReadOnlyModelViewSet):
+    """检查清单（判定标准、重点检查事项清单）：每个版本一条记录，`code` 相同者为同一清单的各版本，`active` 为现行版本。
+    平台内置福州三张重点检查事项清单和国家重大事故隐患判定标准（每项注明依据）；部门编制的清单在页面上编制和修订。
+    只读。"""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = ChecklistSerializer
+    queryset = Checklist.objects.all()
+
+    def get_queryset(self):
+        queryset = Checklist.objects.visible_to(self.request.user).prefetch_related("items")
+        if self.request.query_params.get("active") in ("true", "1"):
+            queryset = queryset.filter(active=True)
+        code = self.request.query_params.get("code")
+        return queryset.filter(code=code) if code else queryset
 
 
 # --- enforcement-actions/ ---------------------------------------------------------------------------------------

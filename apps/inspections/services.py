@@ -14,10 +14,8 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from apps.audit.models import Action
-from apps.audit.services import record, record_change, snapshot
+from apps.audit.services import record_change, snapshot
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.enterprises.models import Enterprise
 from apps.hazards.models import today
@@ -216,6 +214,13 @@ def _inspection_problems(*, kind: str, enterprise_id: int, values: dict) -> dict
     return errors
 
 
+def _project(value) -> str:
+    value = (value or "").strip()
+    if len(value) > 200:
+        raise ValidationError({"project": ["检查项目不能超过200字。"]})
+    return value
+
+
 def inspection_snapshot(inspection: Inspection) -> dict:
     return snapshot(inspection)
 
@@ -229,7 +234,8 @@ def _set_links(inspection: Inspection, values: dict) -> None:
 @transaction.atomic
 def inspection_create(*, actor, data: dict) -> Inspection:
     """登记检查. `data`: enterprise, kind, and optionally mode, department, group, inspected_on,
-    led_by_principal, inspectors (users), findings (flag codes), hazards, reviewed_hazards, note.
+    led_by_principal, inspectors (users), findings (flag codes), hazards, reviewed_hazards, note, checklist (the
+    version answered on site, apps.inspections.onsite), project (检查项目).
 
     `self`: by the enterprise's members, without department or group. `enforcement`, `expert`, `assistance`,
     `review`: by department members, for one of their departments (D*), without group. `supervision`: by the
@@ -273,6 +279,7 @@ def inspection_create(*, actor, data: dict) -> Inspection:
     inspection = Inspection(
         enterprise=enterprise, kind=kind, department=department, group=group, mode=values["mode"],
         inspected_on=values["inspected_on"], led_by_principal=values["led_by_principal"], note=values["note"],
+        checklist=data.get("checklist"), project=_project(data.get("project")),
         created_by=_user_or_none(actor), **{flag: flag in values["findings"] for flag in FINDINGS},
     )
     inspection.save()
@@ -282,7 +289,8 @@ def inspection_create(*, actor, data: dict) -> Inspection:
 
 
 INSPECTION_UPDATE_FIELDS = ("mode", "inspected_on", "led_by_principal", "note", "findings", "inspectors", "hazards",
-                            "reviewed_hazards")
+                            "reviewed_hazards", "project", "checklist")
+PLAIN_FIELDS = ("mode", "inspected_on", "led_by_principal", "note", "project", "checklist")
 
 
 @transaction.atomic
@@ -301,12 +309,13 @@ def inspection_update(*, actor, inspection: Inspection, data: dict, version: int
         "led_by_principal": inspection.led_by_principal, "note": inspection.note,
         "findings": inspection.findings, "inspectors": list(inspection.inspectors.all()),
         "hazards": list(inspection.hazards.all()), "reviewed_hazards": list(inspection.reviewed_hazards.all()),
+        "project": inspection.project, "checklist": inspection.checklist,
     }
     values = dict(current)
     for field, value in data.items():
-        if field == "mode":
-            value = value or ""
-        elif field == "note":
+        if field == "project":
+            value = _project(value)
+        elif field in ("mode", "note"):
             value = value or ""
         elif field in ("findings", "inspectors", "hazards", "reviewed_hazards"):
             value = list(value or [])
@@ -314,14 +323,16 @@ def inspection_update(*, actor, inspection: Inspection, data: dict, version: int
             raise ValidationError({"inspected_on": ["请填写检查日期。"]})
         values[field] = value
     _raise(_inspection_problems(kind=inspection.kind, enterprise_id=inspection.enterprise_id, values=values))
+    if values["checklist"] != current["checklist"] and inspection.answers.exists():
+        raise ValidationError({"checklist": ["已按清单填写检查结果的，不能更换检查清单。"]})
     links = ("inspectors", "hazards", "reviewed_hazards")
-    unchanged = (all(values[f] == current[f] for f in ("mode", "inspected_on", "led_by_principal", "note"))
+    unchanged = (all(values[f] == current[f] for f in PLAIN_FIELDS)
                  and sorted(values["findings"]) == sorted(current["findings"])
                  and all(_ids(values[f]) == _ids(current[f]) for f in links))
     if unchanged:
         return inspection
     before = inspection_snapshot(inspection)
-    for field in ("mode", "inspected_on", "led_by_principal", "note"):
+    for field in PLAIN_FIELDS:
         setattr(inspection, field, values[field])
     for flag in FINDINGS:
         setattr(inspection, flag, flag in values["findings"])
@@ -333,19 +344,13 @@ def inspection_update(*, actor, inspection: Inspection, data: dict, version: int
 
 @transaction.atomic
 def inspection_sign(*, actor, inspection: Inspection, version: int | None = None) -> Inspection:
-    """签名 (谁检查、谁签名、谁负责): an inspector listed on the record, or with none listed the person who
-    registered it. The signed record is locked."""
-    inspection = _locked(Inspection, inspection, version)
-    _allowed(actor, may_sign_inspection(actor, inspection),
-             "只有检查人员本人可以签名（未列检查人员的，由登记人签名）。")
-    if inspection.signed_at is not None:
-        raise ValidationError({"signed_at": ["该检查记录已签名。"]})
-    before = inspection_snapshot(inspection)
-    inspection.signed_at = timezone.now()
-    _bump(inspection)
-    record(actor=actor, action=Action.TRANSITION, instance=inspection, before=before,
-           after=inspection_snapshot(inspection) | {"action": "sign"})
-    return inspection
+    """签名 (谁检查、谁签名、谁负责) as 检查人员: an inspector listed on the record, or with none listed the person
+    who registered it. The first signature locks the record; the other inspectors add theirs afterwards, each once
+    (apps.inspections.onsite.sign_as_inspector)."""
+    from .onsite import sign_as_inspector
+
+    sign_as_inspector(actor=actor, inspection=inspection, version=version)
+    return Inspection.objects.get(pk=inspection.pk)
 
 
 # --- enforcement actions ----------------------------------------------------------------------------------------
