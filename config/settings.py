@@ -1,4 +1,5 @@
-"""Settings, all driven by the environment (healthchecks style). SQLite by default; DATABASE_URL for PostgreSQL."""
+"""Settings, all driven by the environment (healthchecks style). SQLite by default; DATABASE_URL for PostgreSQL.
+Production: docs/deploy.md (every variable, deploy/env.example, `manage.py check --deploy`)."""
 import base64
 import hashlib
 import os
@@ -17,7 +18,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# DJANGO_DEBUG wins over DEBUG when both are set (DEBUG alone is a name other tools also read).
+DEBUG = env_bool("DJANGO_DEBUG", env_bool("DEBUG", True))
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me" if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
@@ -93,13 +95,27 @@ TEMPLATES = [
     },
 ]
 
+DATABASE_CONN_MAX_AGE = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))  # seconds a connection is kept
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60
+        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=DATABASE_CONN_MAX_AGE,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# A streaming replica (docs/deploy.md "Read replicas"): report figures, dashboards and exports read from it inside
+# apps.core.replica.reading_from_replica(); everything else, and every write, uses "default". Unset: one database.
+# In tests the alias mirrors the default test database (same NAME; tests/test_replica.py, scripts/replica-check.py).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASE_CONN_MAX_AGE,
+                                                 conn_health_checks=True)
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # a replica that is down must not hold a report for long: reading_from_replica() then falls back
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -136,6 +152,33 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Attachments (hazard evidence, tip photos, inspection photos, import files) go to the default storage: the
+# MEDIA_ROOT folder, or an S3-compatible bucket (MinIO, OSS, COS, OBS, …) through django-storages when
+# AWS_STORAGE_BUCKET_NAME is set. Either way they are private: the app streams each file after its scope check,
+# nginx never serves them (deploy/nginx.conf). Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (boto3 reads
+# them from the environment) or the machine's role. Static files stay on disk (collectstatic; nginx serves them).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+            "location": os.environ.get("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private) policy, never public-read
+            "querystring_auth": True,
+            "file_overwrite": False,  # like the filesystem storage: a second upload of a name gets a new name
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -180,21 +223,35 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "script-src": ["'self'", "'unsafe-inline'"],
+        "script-src": ["'self'"],  # no inline script anywhere: behaviour lives in static/js
         "font-src": ["'self'", "data:"],
     }
 }
 
+# HTTPS behind nginx (docs/deploy.md; deploy/env.example sets all of these so that `check --deploy` is silent).
+# nginx terminates TLS and sends X-Forwarded-Proto; gunicorn listens on 127.0.0.1 only, so the header is trusted.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # a load balancer's plain-HTTP health check
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "yinhuan@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# the SMTP server of EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend (docs/deploy.md)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 30
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import render
 
+from apps.core.replica import reading_from_replica
 from apps.hazards.models import Hazard, Level, Listing, Status, today
 from apps.inspections.models import ActionKind, EnforcementAction
 from apps.regions.models import CODE_LENGTHS, Region
@@ -56,7 +57,8 @@ def chart_data(board: figures.Dashboard) -> dict:
 
 @login_required
 def dashboard(request):
-    board = figures.build(request.user, request.GET.get("campaign"))
+    with reading_from_replica():
+        board = figures.build(request.user, request.GET.get("campaign"))
     enforcement = {f.key.split(".", 1)[1]: f for f in board.enforcement}
     return render(request, "dashboard/index.html", {
         "board": board,

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from apps.campaigns.models import Campaign
 from apps.core.errors import NotAllowed
+from apps.core.replica import reading_from_replica
 from apps.hazards.models import today
 from apps.regions.models import Department, Region
 
@@ -89,8 +90,9 @@ class ComputeView(APIView):
     def get(self, request):
         scope = _scope_from(request.query_params, request.user)
         try:
-            result = compute(scope["template"], scope["campaign"], scope["as_of"], region=scope["region"],
-                             department=scope["department"])
+            with reading_from_replica():
+                result = compute(scope["template"], scope["campaign"], scope["as_of"], region=scope["region"],
+                                 department=scope["department"])
         except ScopeError as exc:
             raise ValidationError(exc.message_dict) from exc
         body = {"template": scope["template"], "campaign": scope["campaign"].slug, "scope": _scope_label(scope),
@@ -112,8 +114,9 @@ class ExportView(APIView):
 
         scope = _scope_from(request.query_params, request.user)
         try:
-            result = compute(scope["template"], scope["campaign"], scope["as_of"], region=scope["region"],
-                             department=scope["department"])
+            with reading_from_replica():
+                result = compute(scope["template"], scope["campaign"], scope["as_of"], region=scope["region"],
+                                 department=scope["department"])
         except ScopeError as exc:
             raise ValidationError(exc.message_dict) from exc
         return export_response(scope["template"], scope["campaign"], scope["region"] or scope["department"],

@@ -31,6 +31,7 @@ from apps.campaigns import schedule
 from apps.campaigns.models import Campaign
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
+from apps.core.replica import reading_from_replica
 from apps.hazards.models import today
 from apps.regions.models import Department, Region
 
@@ -519,9 +520,10 @@ def rankings_page(request):
     result = None
     if form.is_valid():
         campaign = next(c for c in campaigns if c.slug == form.cleaned_data["campaign"])
-        result = ranking.rankings(campaign, region, form.cleaned_data["on"],
-                                  period=form.cleaned_data["period"] or ranking.WEEK,
-                                  measure=form.cleaned_data["measure"] or ranking.RATE)
+        with reading_from_replica():
+            result = ranking.rankings(campaign, region, form.cleaned_data["on"],
+                                      period=form.cleaned_data["period"] or ranking.WEEK,
+                                      measure=form.cleaned_data["measure"] or ranking.RATE)
     return render(request, "reports/rankings.html", {
         "region": region, "form": form, "result": result, "section_tab": "rankings", "is_office": True,
         "region_chart": ranking.chart_data(result.regions, result.measure) if result else None,
