@@ -31,6 +31,7 @@ urlpatterns = [
     path("tips/", include("apps.tips.urls")),
     path("enforcement/", include("apps.inspections.enforcement_urls")),
     path("inspections/", include("apps.inspections.urls")),
+    path("alerts/", include("apps.alerts.urls")),
     path("", include("apps.dashboard.urls")),
     path("tip/", include("apps.tips.public_urls")),
 ]

@@ -114,6 +114,7 @@ class Hazard(models.Model):
             models.Index(fields=["department", "status"]),
             models.Index(fields=["found_by_department", "found_on"]),
             models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["status", "closed_on"]),  # closure reports due (daily alerts)
         ]
         constraints = [
             models.CheckConstraint(name="closed_has_date",
