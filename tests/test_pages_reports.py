@@ -359,3 +359,24 @@ def test_every_form_renders_as_a_draft_and_frozen(client, world, code):
     services.report_submit(actor=leader, report=report, preparer="甲", reviewer="乙", principal="丙")
     frozen = login(client, leader).get(f"/reports/{report.pk}/")
     assert frozen.status_code == 200 and 'id="difference"' in text(frozen)
+
+
+# --- 总结评估报告 ------------------------------------------------------------------------------------------------
+
+def test_the_campaign_summary_downloads_for_the_acting_office_and_counts_its_own_region(client, world, campaign):
+    import io
+
+    from docx import Document
+
+    hazard(world, world.chem_a, TODAY - datetime.timedelta(days=10))  # open, in county A
+    hazard(world, world.chem_b, TODAY - datetime.timedelta(days=10))  # county B: not A's
+    index = login(client, world.office_a_user).get("/reports/")
+    assert f"/reports/summary/{campaign.slug}/" in index.content.decode()
+    answer = client.get(f"/reports/summary/{campaign.slug}/")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    document = Document(io.BytesIO(answer.content))
+    body = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "魏都化工有限公司" in body and "建安化工有限公司" not in body
+    assert login(client, world.ent_user).get(f"/reports/summary/{campaign.slug}/").status_code == 403

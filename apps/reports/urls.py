@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/recompute/", views.report_recompute, name="recompute"),
     path("<int:pk>/receive/", views.report_receive, name="receive"),
     path("<int:pk>/export/", views.report_export, name="export"),
+    path("summary/<slug:slug>/", views.campaign_summary, name="summary"),
 ]

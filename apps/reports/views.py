@@ -18,7 +18,7 @@ import importlib.util
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -389,6 +389,32 @@ def report_receive(request, pk: int):
     else:
         messages.success(request, f"已接收 {report.filer} {report.as_of} 的{TEMPLATES[report.template].name}。")
     return redirect(back)
+
+
+@login_required
+def campaign_summary(request, slug: str):
+    """总结评估报告 (.docx) of a campaign for the acting filer (its region's whole caliber, or a department's own
+    work), counted up to `?as_of=` (default today, at most the campaign's end)."""
+    from apps.core.http import docx_response
+
+    from .docx import document_bytes, summary_document, summary_filename
+
+    filer = _filer_of(request)
+    if filer is None:
+        raise PermissionDenied("总结评估报告由安委办或部门按本级导出。")
+    campaign = get_object_or_404(Campaign.objects.visible_to(request.user), slug=slug)
+    scope = filer.get("region") or filer.get("department")
+    code = scope.code if "region" in filer else scope.region_id
+    if not code.startswith(campaign.region_id):
+        raise Http404("该专项行动不覆盖本单位。")
+    try:
+        as_of = datetime.date.fromisoformat(request.GET.get("as_of") or "")
+    except ValueError:
+        as_of = today()
+    as_of = min(max(as_of, campaign.start), campaign.end)
+    with reading_from_replica():
+        document = summary_document(campaign, scope, as_of)
+    return docx_response(document_bytes(document), summary_filename(campaign, scope), "summary.docx")
 
 
 @login_required
