@@ -265,3 +265,25 @@ def test_the_admin_writes_work_records_through_the_audit_chain(client, work):
     assert answer.status_code == 302
     assert AuditEntry.objects.filter(model="work.activity", object_id=str(made.pk), action="delete").exists()
     assert verify_chain() == []
+
+
+def test_an_activity_carries_its_evidence_seen_only_by_those_who_see_the_activity(client, work):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_inspection_onsite import png
+
+    w = work
+    signed_in(client, w.office_a_user)
+    form = {"kind": "special_study", "region": w.county_a.code, "occurred_on": TODAY().isoformat(), "count": 1}
+    bad = client.post("/work/activities/new/", {
+        **form, "evidence": SimpleUploadedFile("纪要.txt", b"just text", content_type="image/png")})
+    assert bad.status_code == 200 and "佐证材料只能是" in html.unescape(bad.content.decode())
+    before = Activity.objects.count()
+    good = client.post("/work/activities/new/", {
+        **form, "evidence": SimpleUploadedFile("会议照片.png", png(), content_type="image/png")})
+    assert good.status_code == 302 and Activity.objects.count() == before + 1
+    activity = Activity.objects.latest("pk")
+    assert activity.evidence.name.endswith(".png") and "会议" not in activity.evidence.name
+    assert client.get(f"/work/activities/{activity.pk}/evidence/").status_code == 200
+    signed_in(client, w.ent_user)
+    assert client.get(f"/work/activities/{activity.pk}/evidence/").status_code == 404

@@ -129,8 +129,10 @@ class ActivityForm(WorkForm):
     people = forms.IntegerField(label="人数（人/人次）", min_value=0, required=False,
                                 help_text="技术检查员配备、执法人员专题培训、专家技术服务必填")
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.FileField(label="佐证材料", required=False,
+                               help_text="会议纪要、照片、通知等（JPG、PNG、WebP 或 PDF，≤ 10 MB）；修改时上传即替换")
 
-    record_fields = services.ACTIVITY_FIELDS
+    record_fields = (*services.ACTIVITY_FIELDS, "evidence")
     region_from = ("department", "enterprise")
 
     def __init__(self, *args, **kwargs):

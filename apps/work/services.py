@@ -238,6 +238,24 @@ def _activity_allowed(actor, values: dict) -> None:
              ACTIVITY_REFUSAL)
 
 
+def _attach_evidence(activity: Activity, upload) -> None:
+    """佐证材料: a photo, scan or PDF (checked by its first bytes, ≤ 10 MB), stored under a neutral name."""
+    from django.core.files.uploadedfile import UploadedFile
+
+    from apps.hazards.services import EVIDENCE_MAX_BYTES, evidence_type
+
+    if not isinstance(upload, UploadedFile):  # nothing new uploaded (a form hands back the current file)
+        return
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError({"evidence": "佐证材料不能超过 10 MB。"})
+    kind = evidence_type(upload)
+    if not kind:
+        raise ValidationError({"evidence": "佐证材料只能是 JPG、PNG、WebP 图片或 PDF 文件。"})
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}.get(
+        kind, "bin")
+    activity.evidence.save(f"activity-{activity.pk}.{extension}", upload, save=True)
+
+
 @transaction.atomic
 def activity_create(*, actor, data: dict) -> Activity:
     """登记工作开展情况. `data`: kind, and optionally region, department, enterprise (model instances), sector,
@@ -254,6 +272,7 @@ def activity_create(*, actor, data: dict) -> Activity:
     _activity_allowed(actor, values)
     _check_activity(values, people_given)
     activity = Activity.objects.create(created_by=_creator(actor), **values)
+    _attach_evidence(activity, data.get("evidence"))
     audit_change(actor, activity, None)
     return activity
 
@@ -288,6 +307,7 @@ def activity_update(*, actor, activity: Activity, data: dict, version: int | Non
     activity.version = F("version") + 1
     activity.save()
     activity.refresh_from_db()
+    _attach_evidence(activity, data.get("evidence"))
     audit_change(actor, activity, before)
     return activity
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("activities/new/", views.activity_create, name="activities-create"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activities-edit"),
     path("activities/<int:pk>/delete/", views.activity_delete, name="activities-delete"),
+    path("activities/<int:pk>/evidence/", views.activity_evidence, name="activities-evidence"),
     path("risks/", views.risk_list, name="risks"),
     path("risks/new/", views.risk_create, name="risks-create"),
     path("risks/<int:pk>/edit/", views.risk_edit, name="risks-edit"),

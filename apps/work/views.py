@@ -131,7 +131,7 @@ def _form(request, key: str, pk: int | None = None):
         instance = get_object_or_404(kind.model.objects.visible_to(user), pk=pk)
         if not kind.may_write(user, instance):
             raise NotAllowed(f"您无权修改该{kind.noun}记录：只能修改本单位登记的记录。")
-    form = kind.form(request.POST or None, user=user, instance=instance)
+    form = kind.form(request.POST or None, request.FILES or None, user=user, instance=instance)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -181,6 +181,18 @@ def activity_create(request):
 @login_required
 def activity_edit(request, pk: int):
     return _form(request, "activity", pk)
+
+
+@login_required
+def activity_evidence(request, pk: int):
+    """An activity's 佐证材料, only to those who see the activity (never a public media URL)."""
+    from django.http import FileResponse, Http404
+
+    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+    if not activity.evidence:
+        raise Http404("没有佐证材料。")
+    name = activity.evidence.name.rsplit("/", 1)[-1]
+    return FileResponse(activity.evidence.open("rb"), filename=name, as_attachment=name.endswith(".pdf"))
 
 
 @require_POST
