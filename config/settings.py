@@ -104,6 +104,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# PostgreSQL's JIT compiles the report forms' grouped queries for far longer than they run (441 ms of JIT for a
+# 40 ms query, docs/benchmarks.md): the platform's queries are short, so it is off for its connections.
+PG_OPTIONS = "-c jit=off"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
 # A streaming replica (docs/deploy.md "Read replicas"): report figures, dashboards and exports read from it inside
 # apps.core.replica.reading_from_replica(); everything else, and every write, uses "default". Unset: one database.
 # In tests the alias mirrors the default test database (same NAME; tests/test_replica.py, scripts/replica-check.py).
@@ -112,6 +117,7 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASE_CONN_MAX_AGE,
                                                  conn_health_checks=True)
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = PG_OPTIONS
         # a replica that is down must not hold a report for long: reading_from_replica() then falls back
         DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}

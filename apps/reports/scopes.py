@@ -12,10 +12,12 @@ records of all targets together, so the number of queries does not grow with the
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 from django.db.models.functions import Substr
+from django.db.models.lookups import In
 
 from apps.regions.models import Department, Region
 
@@ -36,12 +38,15 @@ class RegionTargets:
     def q(self, path: str, up_to_level: int | None = None) -> Q:
         """Records whose region (the relation at `path`, e.g. "region" or "department__region") lies in a
         target's subtree. With `up_to_level`, only the regions of `L(R)`/`L4(R)`: the target itself and the
-        regions below it down to that level."""
+        regions below it down to that level. Many targets: one prefix filter on their common prefix and the group
+        key among the targets' codes — not one LIKE per target, which PostgreSQL plans for milliseconds each."""
         if up_to_level is not None and self.level >= up_to_level:
             return Q(**{f"{path}__in": self.keys})
-        q = Q(pk__in=[])
-        for code in self.keys:
-            q |= Q(**{f"{path}__code__startswith": code})
+        if len(self.keys) == 1:
+            q = Q(**{f"{path}__code__startswith": self.keys[0]})
+        else:
+            q = Q(**{f"{path}__code__startswith": os.path.commonprefix(self.keys)}) & Q(
+                In(self.group(path), self.keys))
         if up_to_level is not None:
             q &= Q(**{f"{path}__level__lte": up_to_level})
         return q
