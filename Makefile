@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate demo worker serve clean vendor
+.PHONY: run test lint migrate demo worker serve clean vendor bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(VENV)/.installed lint
 
 vendor:
 	./scripts/vendor-static.sh
+
+# The performance targets of DESIGN.md on SQLite and PostgreSQL (docs/benchmarks.md); BENCH_FRACTION=1 for full size.
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles worker.log
