@@ -113,7 +113,8 @@ def test_anothers_hazard_does_not_exist(client, ledger, user_key):
 
 
 @pytest.mark.parametrize("query", ["", "?level=major", "?region=411002", "?q=化工", "?listed=true",
-                                   "?status=rectifying&overdue=true"])
+                                   "?status=rectifying&overdue=true", "?overdue=false",
+                                   "?status=reported&status=closed", "?overdue=true&level=general"])
 def test_each_status_count_equals_the_rows_of_the_list_it_links_to(client, ledger, query):
     client.force_login(ledger.office_city_user)
     page = client.get(f"/hazards/{query}").content.decode()

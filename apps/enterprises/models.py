@@ -3,17 +3,12 @@ from django.db import models
 
 from apps.core.uscc import validate_uscc
 from apps.regions.models import Department, Region, Sector
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class EnterpriseQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        return self.filter(scope.enterprise_q())
+        return visible(self, user, lambda scope: scope.enterprise_q())
 
 
 class EnterpriseState(models.TextChoices):

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.enterprises.models import Enterprise
 from apps.regions.models import Department, Region, Sector
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class Level(models.TextChoices):
@@ -41,6 +41,18 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def _hazard_q(scope) -> Q:
+    q = Q(enterprise_id__in=list(scope.enterprise_ids)) if scope.enterprise_ids else Q(pk__in=[])
+    q |= scope.region_q("region", scope.region_codes + scope.group_region_codes)
+    for reach in scope.departments:
+        if reach.sector_codes:
+            q |= Q(region__code__startswith=reach.region_code, sector_id__in=sorted(reach.sector_codes))
+    if scope.department_ids:
+        ids = list(scope.department_ids)
+        q |= Q(department_id__in=ids) | Q(found_by_department_id__in=ids)
+    return q
+
+
 class HazardQuerySet(models.QuerySet):
     def visible_to(self, user):
         """DESIGN.md "Scope", record by record: a hazard belongs to its own sector and its home region; a
@@ -48,20 +60,7 @@ class HazardQuerySet(models.QuerySet):
         always when it is responsible for it (after a transfer) or found it; an enterprise member sees the
         enterprise's hazards; a safety office or discipline membership its region subtree; a group its assigned
         regions today."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        q = Q(enterprise_id__in=list(scope.enterprise_ids)) if scope.enterprise_ids else Q(pk__in=[])
-        q |= scope.region_q("region", scope.region_codes + scope.group_region_codes)
-        for reach in scope.departments:
-            if reach.sector_codes:
-                q |= Q(region__code__startswith=reach.region_code, sector_id__in=sorted(reach.sector_codes))
-        if scope.department_ids:
-            ids = list(scope.department_ids)
-            q |= Q(department_id__in=ids) | Q(found_by_department_id__in=ids)
-        return self.filter(q)
+        return visible(self, user, _hazard_q)
 
     def overdue(self, on: datetime.date | None = None):
         return self.exclude(status=Status.CLOSED).filter(deadline__lt=on or today())

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
+from apps.core.http import list_query
 from apps.hazards.models import Hazard
 from apps.hazards.services import acting_memberships, is_admin, penalty_waived
 from apps.regions.scope import ENTERPRISE
@@ -41,18 +42,6 @@ from .models import Accountability, EnforcementAction
 from .repeat import find_repeat_offenders
 
 PAGE_SIZE = 50
-
-
-def list_query(query):
-    """The query string without empty values (the filter form sends `kind=` for 全部)."""
-    data = query.copy()
-    for key in list(data.keys()):
-        values = [v for v in data.getlist(key) if v.strip()]
-        if values:
-            data.setlist(key, values)
-        else:
-            del data[key]
-    return data
 
 
 def show_errors(form, error: ValidationError) -> None:

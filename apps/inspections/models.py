@@ -8,7 +8,7 @@ from django.db.models import Q
 from apps.enterprises.models import Enterprise
 from apps.hazards.models import Hazard
 from apps.regions.models import Department, InspectionGroup, Region, Sector
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class InspectionKind(models.TextChoices):
@@ -107,21 +107,22 @@ class ChecklistItem(models.Model):
         return f"{self.number}. {self.focus[:40]}"
 
 
+def _acting_department_q(scope) -> Q:
+    """Records about an enterprise the scope sees, or made by one of its departments (D*)."""
+    return scope.enterprise_q("enterprise__") | Q(department_id__in=list(scope.department_ids))
+
+
 class InspectionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An inspection is seen by whoever sees its enterprise, by the inspecting department (with D*) and by
         the inspecting group."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        q = scope.enterprise_q("enterprise__")
-        if scope.department_ids:
-            q |= Q(department_id__in=list(scope.department_ids))
-        if scope.group_ids:
-            q |= Q(group_id__in=list(scope.group_ids))
-        return self.filter(q)
+        def condition(scope):
+            q = _acting_department_q(scope)
+            if scope.group_ids:
+                q |= Q(group_id__in=list(scope.group_ids))
+            return q
+
+        return visible(self, user, condition)
 
 
 class Inspection(models.Model):
@@ -241,15 +242,7 @@ CASE_NO_REQUIRED = (ActionKind.PENALTY, ActionKind.JUDICIAL_REFERRAL)
 
 class EnforcementActionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        q = scope.enterprise_q("enterprise__")
-        if scope.department_ids:
-            q |= Q(department_id__in=list(scope.department_ids))
-        return self.filter(q)
+        return visible(self, user, _acting_department_q)
 
 
 class EnforcementAction(models.Model):
@@ -299,15 +292,9 @@ class EnforcementAction(models.Model):
 
 class AccountabilityQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing or not scope.region_codes and not scope.department_ids:
-            return self.none()
-        q = scope.region_q("region", scope.region_codes)
-        if scope.department_ids:
-            q |= Q(department_id__in=list(scope.department_ids))
-        return self.filter(q)
+        """Safety offices and discipline memberships see their subtree's records, departments those they made."""
+        return visible(self, user, lambda scope: scope.region_q("region", scope.region_codes)
+                       | Q(department_id__in=list(scope.department_ids)))
 
 
 class Accountability(models.Model):

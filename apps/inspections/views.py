@@ -7,7 +7,6 @@ The services are the authority on every write (apps.inspections.services, .onsit
 goes back on the form, a NotAllowed (a PermissionDenied) shows the 403 page with its message, a StaleWrite answers
 409 with the input kept. An answer posted by htmx answers its card alone; without JavaScript the same form posts
 and comes back to the page."""
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +22,8 @@ from django.views.decorators.http import require_POST
 
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
-from apps.core.xlsx import XLSX_MIME, workbook_bytes
+from apps.core.http import list_query, stored_file_response, xlsx_response
+from apps.core.xlsx import workbook_bytes
 from apps.hazards.models import Level
 from apps.hazards.services import evidence_type
 
@@ -54,18 +54,6 @@ def _inspection_or_404(request, pk: int) -> Inspection:
     return get_object_or_404(
         _visible(request).select_related("enterprise__region", "department__region", "group", "checklist",
                                          "created_by"), pk=pk)
-
-
-def list_query(query):
-    """The query string without empty values (the filter form sends `kind=` for 全部)."""
-    data = query.copy()
-    for key in list(data.keys()):
-        values = [v for v in data.getlist(key) if v.strip()]
-        if values:
-            data.setlist(key, values)
-        else:
-            del data[key]
-    return data
 
 
 # --- the list -----------------------------------------------------------------------------------------------------
@@ -311,7 +299,7 @@ def inspection_export(request, pk: int):
     if inspection.checklist_id is None:
         raise Http404("该检查未选用检查清单。")
     content = workbook_bytes(checklist_xlsx.filled_workbook(inspection))
-    return _xlsx(content, checklist_xlsx.filename(inspection.checklist, inspection))
+    return xlsx_response(content, checklist_xlsx.filename(inspection.checklist, inspection))
 
 
 @login_required
@@ -320,22 +308,9 @@ def answer_photo(request, pk: int, answer_pk: int):
     row = get_object_or_404(InspectionAnswer, pk=answer_pk, inspection=inspection)
     if not row.photo:
         raise Http404("没有照片。")
-    try:
-        handle = row.photo.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("文件不存在。") from exc
-    kind = evidence_type(handle) or "application/octet-stream"
-    response = FileResponse(handle, content_type=kind)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(row.photo.name.rsplit('/', 1)[-1])}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_MIME)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    with row.photo.open("rb") as handle:
+        kind = evidence_type(handle)
+    return stored_file_response(row.photo, kind, row.photo.name.rsplit("/", 1)[-1])
 
 
 # --- checklists ---------------------------------------------------------------------------------------------------
@@ -384,7 +359,7 @@ def checklist_detail(request, pk: int):
 @login_required
 def checklist_export(request, pk: int):
     checklist = _checklist_or_404(request, pk)
-    return _xlsx(workbook_bytes(checklist_xlsx.blank_workbook(checklist)), checklist_xlsx.filename(checklist))
+    return xlsx_response(workbook_bytes(checklist_xlsx.blank_workbook(checklist)), checklist_xlsx.filename(checklist))
 
 
 def _item_initial(checklist: Checklist | None) -> list[dict]:

@@ -85,6 +85,17 @@ class Scope:
         return q
 
 
+def visible(queryset, user, condition):
+    """The one shape of every `visible_to`: an administrator sees everything, a person without memberships
+    nothing, anyone else the records `condition(scope)` (a Q) selects."""
+    scope = scope_for(user)
+    if scope.everything:
+        return queryset
+    if scope.nothing:
+        return queryset.none()
+    return queryset.filter(condition(scope))
+
+
 def _outermost(codes) -> list[str]:
     """Drop codes already covered by a shorter one, so filters stay small."""
     result: list[str] = []

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from apps.campaigns.models import Campaign
 from apps.regions.models import Department, Region
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class ReportStatus(models.TextChoices):
@@ -20,15 +20,9 @@ class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A safety office sees the reports of its subtree (its own and its regions' departments'); a
         department its own (D*). Enterprises file none."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if not scope.region_codes and not scope.department_ids:
-            return self.none()
-        q = scope.region_q("region", scope.region_codes) | scope.region_q("department__region", scope.region_codes)
-        if scope.department_ids:
-            q |= Q(department_id__in=list(scope.department_ids))
-        return self.filter(q)
+        return visible(self, user, lambda scope: scope.region_q("region", scope.region_codes)
+                       | scope.region_q("department__region", scope.region_codes)
+                       | Q(department_id__in=list(scope.department_ids)))
 
 
 class Report(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from apps.enterprises.models import Enterprise
 from apps.hazards.models import Hazard
 from apps.regions.models import Department, Region
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class TipStatus(models.TextChoices):
@@ -23,15 +23,8 @@ class TipQuerySet(models.QuerySet):
     def visible_to(self, user):
         """A safety office (and discipline) sees the tips of its subtree; a department those triaged to it
         (D*). Enterprises never see tips."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if not scope.region_codes and not scope.department_ids:
-            return self.none()
-        q = scope.region_q("region", scope.region_codes)
-        if scope.department_ids:
-            q |= Q(department_id__in=list(scope.department_ids))
-        return self.filter(q)
+        return visible(self, user, lambda scope: scope.region_q("region", scope.region_codes)
+                       | Q(department_id__in=list(scope.department_ids)))
 
 
 class Tip(models.Model):

@@ -14,14 +14,12 @@ not) and answers a page that is never cached. No other page ever loads the repor
 defers its tokens."""
 import math
 import time
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
+from apps.core.http import stored_file_response
 from apps.hazards.models import Hazard
 from apps.regions.scope import ENTERPRISE, GROUP
 
@@ -240,15 +239,7 @@ def tip_photo(request, pk: int, photo_pk: int):
     _refuse_outsiders(request.user)
     tip = get_object_or_404(_visible(request), pk=pk)
     photo = get_object_or_404(TipPhoto, pk=photo_pk, tip=tip)
-    try:
-        handle = photo.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404("照片不存在。") from exc
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(photo.name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(photo.file, photo.content_type, photo.name)
 
 
 @never_cache

@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from apps.enterprises.models import Enterprise
 from apps.regions.models import Department, Region, Sector
-from apps.regions.scope import scope_for
+from apps.regions.scope import visible
 
 
 class ActivityKind(models.TextChoices):
@@ -76,12 +76,7 @@ def _organ_q(scope) -> Q:
 
 class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.everything:
-            return self
-        if scope.nothing:
-            return self.none()
-        return self.filter(_organ_q(scope))
+        return visible(self, user, _organ_q)
 
 
 class Activity(models.Model):

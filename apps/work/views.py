@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from apps.campaigns.models import Campaign
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
+from apps.core.http import list_query, stored_file_response
 from apps.enterprises.models import FLAGS, Enterprise, EnterpriseState
 from apps.hazards.services import acting_memberships, is_admin
 from apps.inspections.models import Inspection, InspectionKind
@@ -89,18 +90,6 @@ CREATE_REFUSALS = {
     "risk": "您无权登记重大安全风险：需要部门或安委办的身份。",
     "problem": "您无权登记突出问题：需要部门或安委办的身份。",
 }
-
-
-def list_query(query):
-    """The query string without empty values (the filter form sends `kind=` for 全部)."""
-    data = query.copy()
-    for key in list(data.keys()):
-        values = [v for v in data.getlist(key) if v.strip()]
-        if values:
-            data.setlist(key, values)
-        else:
-            del data[key]
-    return data
 
 
 def _list(request, key: str):
@@ -186,13 +175,14 @@ def activity_edit(request, pk: int):
 @login_required
 def activity_evidence(request, pk: int):
     """An activity's 佐证材料, only to those who see the activity (never a public media URL)."""
-    from django.http import FileResponse, Http404
+    from apps.hazards.services import evidence_type
 
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
     if not activity.evidence:
-        raise Http404("没有佐证材料。")
-    name = activity.evidence.name.rsplit("/", 1)[-1]
-    return FileResponse(activity.evidence.open("rb"), filename=name, as_attachment=name.endswith(".pdf"))
+        return stored_file_response(activity.evidence, "", "")  # 404: no file
+    with activity.evidence.open("rb") as handle:
+        kind = evidence_type(handle)
+    return stored_file_response(activity.evidence, kind, activity.evidence.name.rsplit("/", 1)[-1])
 
 
 @require_POST
