@@ -233,3 +233,17 @@ def test_only_the_filer_recomputes_a_draft(world, campaign):
     with pytest.raises(NotAllowed):
         services.report_recompute(actor=world.office_city_user, report=report)
     assert services.report_recompute(actor=world.office_a_user, report=report).status == ReportStatus.DRAFT
+
+
+def test_only_an_administrator_loading_history_gives_a_past_submission_time(world, campaign, leaders):
+    import zoneinfo
+
+    past = datetime.datetime(2023, 7, 3, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
+    report = services.report_draft(actor=world.office_a_user, template="xuchang-county", campaign=campaign,
+                                   as_of=AS_OF, region=world.county_a)
+    with pytest.raises(NotAllowed):
+        services.report_submit(actor=leaders["a"], report=report, preparer="甲", reviewer="乙", principal="丙", at=past)
+    services.report_submit(actor=world.admin, report=report, preparer="甲", reviewer="乙", principal="丙", at=past)
+    board = services.submission_board("xuchang-county", campaign, world.city, AS_OF, due=datetime.date(2023, 6, 30),
+                                      today=datetime.date(2023, 7, 5))
+    assert next(r for r in board if r["filer"].code == "411002")["late"]  # submitted 7-03, due 6-30

@@ -7,7 +7,9 @@ codes are numbered here (not verified against the official list) and marked `off
 Departments: the 市安委会 member units of 附件1 with the sectors they supervise, a few subordinate units, and
 the usual county and township regulators. Groups: the nine 综合检查组 of 附件2, each led by the department the
 plan names and assigned to the district it names. Enterprises: a few hundred across the seed sectors, with
-valid credit codes. People: one demo user for every role, all with the same password.
+valid credit codes. People: one demo user for every role, all with the same password. A ledger of hazards in
+every state; then (records.py) the inspections, enforcement actions, accountability, work records, tips, filed
+reports and the day's alerts of the campaign so far.
 """
 
 import datetime
@@ -266,6 +268,11 @@ def load_demo(actor=None, seed: int = 2023) -> None:
         actor,
     )
     _campaign_and_hazards(rng, city, enterprises, city_departments, today)
+    # inspections, enforcement, work records, tips, reports and the day's alerts (records.py)
+    from apps.demo.records import load_records
+
+    load_records(seed=seed, today=today, city=city, counties=counties, city_departments=city_departments,
+                 county_departments=county_departments, groups=groups)
 
 
 def _enterprises(rng, counties, townships, county_departments, township_offices, city_departments):

@@ -7,7 +7,8 @@ from apps.demo.world import DEMO_PASSWORD, demo_exists, demo_logins, load_demo
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：河南省许昌市（许昌方案附件1、附件2）及一份隐患台账，并打印演示账号。已载入时只打印账号。"
+    help = ("载入演示数据：河南省许昌市（许昌方案附件1、附件2）、隐患台账、检查执法、工作开展情况、举报、报表和提醒，"
+            "并打印演示账号。已载入时只打印账号。")
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2023)
