@@ -62,3 +62,16 @@ class Job(models.Model):
             self.refresh_from_db()
             return True
         return False
+
+
+class Recorded(models.Model):
+    """What every business record carries: its optimistic-lock `version` (a stale write answers 409) and who
+    entered it when."""
+
+    version = models.PositiveIntegerField("版本", default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.core.models import Recorded
 from apps.enterprises.models import Enterprise
 from apps.hazards.models import Hazard
 from apps.regions.models import Department, InspectionGroup, Region, Sector
@@ -125,7 +126,7 @@ class InspectionQuerySet(models.QuerySet):
         return visible(self, user, condition)
 
 
-class Inspection(models.Model):
+class Inspection(Recorded):
     enterprise = models.ForeignKey(Enterprise, verbose_name="被检查企业", on_delete=models.PROTECT,
                                    related_name="inspections")
     kind = models.CharField("检查类别", max_length=16, choices=InspectionKind.choices)
@@ -154,10 +155,6 @@ class Inspection(models.Model):
     no_drill = models.BooleanField(FINDINGS["no_drill"], default=False)
     note = models.TextField("检查情况", blank=True)
     signed_at = models.DateTimeField("签名时间", null=True, blank=True, help_text="签名后记录锁定")
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -245,7 +242,7 @@ class EnforcementActionQuerySet(models.QuerySet):
         return visible(self, user, _acting_department_q)
 
 
-class EnforcementAction(models.Model):
+class EnforcementAction(Recorded):
     enterprise = models.ForeignKey(Enterprise, verbose_name="企业", on_delete=models.PROTECT,
                                    related_name="enforcement_actions")
     department = models.ForeignKey(Department, verbose_name="执法部门", on_delete=models.PROTECT,
@@ -266,10 +263,6 @@ class EnforcementAction(models.Model):
     published_on = models.DateField("公布日期", null=True, blank=True)
     waiver_reason = models.TextField("依法不予处罚隐患仍予处罚的理由", blank=True)
     note = models.TextField("说明", blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = EnforcementActionQuerySet.as_manager()
 
@@ -297,7 +290,7 @@ class AccountabilityQuerySet(models.QuerySet):
                        | Q(department_id__in=list(scope.department_ids)))
 
 
-class Accountability(models.Model):
+class Accountability(Recorded):
     """责任倒查追责问责: the organ of `region` (a department, or with none the 党委/政府/纪委监委) held
     `persons` to account for a hazard or an inspection they failed to find or follow up."""
 
@@ -314,10 +307,6 @@ class Accountability(models.Model):
                                    on_delete=models.PROTECT, related_name="accountability_records")
     outcome = models.TextField("处理结果", blank=True)
     note = models.TextField("说明", blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = AccountabilityQuerySet.as_manager()
 

@@ -1,10 +1,10 @@
 """工作开展情况: what governments, departments and enterprises did (activities, REPORTS.md §9.1), and 红河's
 重大安全风险 (four lists) and 突出问题 (治本措施). The report forms count activities by the acting organ:
 `department` when set, the enterprise when set, else the 党委/政府/安委会 of `region`."""
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from apps.core.models import Recorded
 from apps.enterprises.models import Enterprise
 from apps.regions.models import Department, Region, Sector
 from apps.regions.scope import visible
@@ -79,7 +79,7 @@ class ScopedQuerySet(models.QuerySet):
         return visible(self, user, _organ_q)
 
 
-class Activity(models.Model):
+class Activity(Recorded):
     kind = models.CharField("工作事项", max_length=32, choices=ActivityKind.choices)
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="activities",
                                help_text="开展工作的机关所在区划；部门、企业为空时即本级党委政府（安委会）")
@@ -95,10 +95,6 @@ class Activity(models.Model):
     people = models.PositiveIntegerField("人数", default=0)
     note = models.TextField("说明", blank=True)
     evidence = models.FileField("佐证材料", upload_to="activities/%Y/%m/", blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -116,7 +112,7 @@ class Activity(models.Model):
         return f"{self.get_kind_display()} {self.occurred_on}"
 
 
-class Risk(models.Model):
+class Risk(Recorded):
     """重大安全风险 with 红河's “4个清单”: 基础清单, 防控清单, 责任清单, 应急清单."""
 
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="risks")
@@ -132,10 +128,6 @@ class Risk(models.Model):
     responsibility = models.TextField("责任清单", blank=True)
     emergency = models.TextField("应急清单", blank=True)
     lists_completed_on = models.DateField("“4个清单”落实日期", null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -153,7 +145,7 @@ class ProblemSource(models.TextChoices):
     ASSIGNED = "assigned", "上级督查检查反馈"
 
 
-class Problem(models.Model):
+class Problem(Recorded):
     """突出问题 and its 治本措施."""
 
     region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT, related_name="problems")
@@ -168,10 +160,6 @@ class Problem(models.Model):
     root_measure = models.TextField("治本措施", blank=True)
     root_measure_on = models.DateField("治本措施落实日期", null=True, blank=True)
     resolved_on = models.DateField("整改完成日期", null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
 
