@@ -261,6 +261,14 @@ def test_the_admin_writes_work_records_through_the_audit_chain(client, work):
     assert answer.status_code == 302, answer.content.decode()[:2000]
     made = Activity.objects.get(kind="safety_month")
     assert AuditEntry.objects.filter(model="work.activity", object_id=str(made.pk), action="create").exists()
+    assert made.created_by == w.admin and made.version == 1
+    answer = client.post(f"/admin/work/activity/{made.pk}/change/", {
+        "kind": "safety_month", "region": "411002", "occurred_on": TODAY().isoformat(), "count": 2, "people": 0,
+        "note": "改", "media_level": ""})
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    made.refresh_from_db()
+    assert made.count == 2 and made.version == 2  # an admin edit makes open forms stale
+    assert AuditEntry.objects.filter(model="work.activity", object_id=str(made.pk), action="update").exists()
     answer = client.post(f"/admin/work/activity/{made.pk}/delete/", {"post": "yes"})
     assert answer.status_code == 302
     assert AuditEntry.objects.filter(model="work.activity", object_id=str(made.pk), action="delete").exists()

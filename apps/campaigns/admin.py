@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import F
 
 from apps.core.admin import AuditedModelAdmin
 
@@ -48,8 +47,3 @@ class CampaignAdmin(AuditedModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         return fields + ["slug", "preset"] if obj is not None else fields
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        obj.refresh_from_db()

@@ -1,6 +1,7 @@
 """The admin's writes go through the audit chain, like every other write (DESIGN.md "AuditEntry")."""
 from django.contrib import admin
 from django.db import transaction
+from django.db.models import F
 
 from apps.audit.services import record_change, record_delete, snapshot
 
@@ -9,13 +10,22 @@ from .models import Job
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Records every admin save and delete in the audit chain, in the transaction that makes the change.
-    The entry is written after the related objects (many-to-many, inlines) are saved, so it shows them."""
+    The entry is written after the related objects (many-to-many, inlines) are saved, so it shows them.
+    A record with a `version` gets a new one on every edit, so forms opened before it are stale (409); one with
+    `created_by` names the administrator who added it."""
 
     def save_model(self, request, obj, form, change):
+        fields = {f.name for f in obj._meta.concrete_fields}
+        if change and "version" in fields:
+            obj.version = F("version") + 1
+        elif not change and "created_by" in fields and obj.created_by_id is None:
+            obj.created_by = request.user
         existing = type(obj)._default_manager.filter(pk=obj.pk).first() if change and obj.pk else None
         request._audit_before = snapshot(existing) if existing is not None else None
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+        if change and "version" in fields:
+            obj.refresh_from_db(fields=["version"])
 
     def save_related(self, request, form, formsets, change):
         with transaction.atomic():

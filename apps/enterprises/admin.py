@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db.models import F
 
 from apps.core.admin import AuditedModelAdmin
 
@@ -31,13 +30,6 @@ class EnterpriseAdmin(AuditedModelAdmin):
     list_select_related = ["region"]
     inlines = [EnterpriseSectorInline, EnterpriseDepartmentInline]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Keep the optimistic lock honest: an admin edit makes every open form stale.
-            obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["version"])
 
 
 @admin.register(Contractor)

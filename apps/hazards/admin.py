@@ -1,7 +1,6 @@
 """The ledger in the admin: hazards, plans, listings and transfers are edited through the audit chain; the
 timeline, acceptances with their sign-offs and the evidence are records of what happened, read-only."""
 from django.contrib import admin
-from django.db.models import F
 
 from apps.core.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
@@ -34,13 +33,6 @@ class HazardAdmin(AuditedModelAdmin):
     date_hierarchy = "found_on"
     inlines = [HazardEventInline]
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            # An admin edit makes every open form stale, like the enterprises' admin.
-            obj.version = F("version") + 1
-        super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["version"])
 
 
 @admin.register(RectificationPlan)

@@ -2,7 +2,6 @@
 (AuditedModelAdmin), each edit making open forms stale (`version`); a signed inspection is read-only here as
 everywhere else. Nothing is deleted (the API has no DELETE either)."""
 from django.contrib import admin
-from django.db.models import F
 
 from apps.core.admin import AuditedModelAdmin
 
@@ -11,15 +10,6 @@ from .models import Accountability, EnforcementAction, Inspection
 
 class _VersionedAdmin(AuditedModelAdmin):
     readonly_fields = ["version", "created_by", "created_at"]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = F("version") + 1
-        elif obj.created_by_id is None:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        if change:
-            obj.refresh_from_db(fields=["version"])
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -46,16 +46,15 @@ PROBLEM_FIELDS = ("region", "enterprise", "department", "sector", "title", "sour
 FOUR_LISTS = {"basic": "基础清单", "control": "防控清单", "responsibility": "责任清单", "emergency": "应急清单"}
 
 
-def work_snapshot(instance) -> dict:
-    return snapshot(instance)
-
-
-def audit_change(actor, instance, before: dict | None):
-    return record_change(actor, instance, before)
-
-
-def audit_delete(actor, instance):
-    return record_delete(actor, instance)
+def _save_changes(actor, instance, values: dict, before: dict):
+    """Write the checked values, bump the optimistic-lock version and audit the change."""
+    for key, value in values.items():
+        setattr(instance, key, value)
+    instance.version = F("version") + 1
+    instance.save()
+    instance.refresh_from_db()
+    record_change(actor, instance, before)
+    return instance
 
 
 def _allowed(actor, check: bool, message: str) -> None:
@@ -273,7 +272,7 @@ def activity_create(*, actor, data: dict) -> Activity:
     _check_activity(values, people_given)
     activity = Activity.objects.create(created_by=_creator(actor), **values)
     _attach_evidence(activity, data.get("evidence"))
-    audit_change(actor, activity, None)
+    record_change(actor, activity, None)
     return activity
 
 
@@ -283,7 +282,7 @@ def activity_update(*, actor, activity: Activity, data: dict, version: int | Non
     given, the region follows the new organ."""
     activity = _locked(Activity, activity, version)
     _allowed(actor, may_write_activity(actor, activity), ACTIVITY_REFUSAL)
-    before = work_snapshot(activity)
+    before = snapshot(activity)
     values = {k: getattr(activity, k) for k in ACTIVITY_FIELDS}
     values.update({k: v for k, v in data.items() if k in ACTIVITY_FIELDS})
     if values["occurred_on"] is None:
@@ -302,13 +301,8 @@ def activity_update(*, actor, activity: Activity, data: dict, version: int | Non
             values["region"] = activity.region
     _activity_allowed(actor, values)
     _check_activity(values, people_given)
-    for key, value in values.items():
-        setattr(activity, key, value)
-    activity.version = F("version") + 1
-    activity.save()
-    activity.refresh_from_db()
+    _save_changes(actor, activity, values, before)
     _attach_evidence(activity, data.get("evidence"))
-    audit_change(actor, activity, before)
     return activity
 
 
@@ -316,7 +310,7 @@ def activity_update(*, actor, activity: Activity, data: dict, version: int | Non
 def activity_delete(*, actor, activity: Activity, version: int | None = None) -> None:
     activity = _locked(Activity, activity, version)
     _allowed(actor, may_write_activity(actor, activity), "您无权删除该工作记录：只能删除本单位登记的工作。")
-    audit_delete(actor, activity)
+    record_delete(actor, activity)
     activity.delete()
 
 
@@ -365,7 +359,7 @@ def risk_create(*, actor, data: dict) -> Risk:
         _risk_allowed(actor, values)
     _check_risk(values)
     risk = Risk.objects.create(created_by=_creator(actor), **values)
-    audit_change(actor, risk, None)
+    record_change(actor, risk, None)
     return risk
 
 
@@ -373,7 +367,7 @@ def risk_create(*, actor, data: dict) -> Risk:
 def risk_update(*, actor, risk: Risk, data: dict, version: int | None = None) -> Risk:
     risk = _locked(Risk, risk, version)
     _allowed(actor, may_write_risk(actor, risk), REGISTER_REFUSAL.format(what="重大安全风险"))
-    before = work_snapshot(risk)
+    before = snapshot(risk)
     values = {k: getattr(risk, k) for k in RISK_FIELDS}
     values.update({k: v for k, v in data.items() if k in RISK_FIELDS})
     for field in ("identified_on",):
@@ -385,20 +379,14 @@ def risk_update(*, actor, risk: Risk, data: dict, version: int | None = None) ->
         values["region"] = values["enterprise"].region if values["enterprise"] is not None else risk.region
     _risk_allowed(actor, values)
     _check_risk(values)
-    for key, value in values.items():
-        setattr(risk, key, value)
-    risk.version = F("version") + 1
-    risk.save()
-    risk.refresh_from_db()
-    audit_change(actor, risk, before)
-    return risk
+    return _save_changes(actor, risk, values, before)
 
 
 @transaction.atomic
 def risk_delete(*, actor, risk: Risk, version: int | None = None) -> None:
     risk = _locked(Risk, risk, version)
     _allowed(actor, may_write_risk(actor, risk), "只有负责部门（含下属单位）或所在区划的安委办可以删除重大安全风险。")
-    audit_delete(actor, risk)
+    record_delete(actor, risk)
     risk.delete()
 
 
@@ -436,7 +424,7 @@ def problem_create(*, actor, data: dict) -> Problem:
         _problem_allowed(actor, values)
     _check_problem(values)
     problem = Problem.objects.create(created_by=_creator(actor), **values)
-    audit_change(actor, problem, None)
+    record_change(actor, problem, None)
     return problem
 
 
@@ -444,7 +432,7 @@ def problem_create(*, actor, data: dict) -> Problem:
 def problem_update(*, actor, problem: Problem, data: dict, version: int | None = None) -> Problem:
     problem = _locked(Problem, problem, version)
     _allowed(actor, may_write_problem(actor, problem), REGISTER_REFUSAL.format(what="突出问题"))
-    before = work_snapshot(problem)
+    before = snapshot(problem)
     values = {k: getattr(problem, k) for k in PROBLEM_FIELDS}
     values.update({k: v for k, v in data.items() if k in PROBLEM_FIELDS})
     for field in ("identified_on", "source"):
@@ -455,18 +443,12 @@ def problem_update(*, actor, problem: Problem, data: dict, version: int | None =
         values["region"] = values["enterprise"].region if values["enterprise"] is not None else problem.region
     _problem_allowed(actor, values)
     _check_problem(values)
-    for key, value in values.items():
-        setattr(problem, key, value)
-    problem.version = F("version") + 1
-    problem.save()
-    problem.refresh_from_db()
-    audit_change(actor, problem, before)
-    return problem
+    return _save_changes(actor, problem, values, before)
 
 
 @transaction.atomic
 def problem_delete(*, actor, problem: Problem, version: int | None = None) -> None:
     problem = _locked(Problem, problem, version)
     _allowed(actor, may_write_problem(actor, problem), "只有负责部门（含下属单位）或所在区划的安委办可以删除突出问题。")
-    audit_delete(actor, problem)
+    record_delete(actor, problem)
     problem.delete()
