@@ -19,7 +19,7 @@ from apps.hazards.models import Hazard
 from apps.inspections import services
 from apps.inspections.cases import dual_cases, dual_keys, wan
 from apps.inspections.models import Accountability, EnforcementAction
-from apps.reports.metrics import figures_enforcement
+from apps.reports.metrics import figures_cases
 from apps.reports.scopes import RegionTargets, own_work
 from apps.work.models import Activity
 from tests.pages import act_as
@@ -374,11 +374,11 @@ def test_the_pages_and_the_report_count_the_same_dual_penalties(cases):
 
     for window in ((days(-30), as_of), (days(-90), as_of), (days(-19), days(-17)), (days(-17), as_of)):
         for region in (w.city, w.county_a):
-            report = figures_enforcement(RegionTargets([region]), window, as_of).get(region.code, {})
+            report = figures_cases(RegionTargets([region]), window, as_of).get(region.code, {})
             mine = pages(EnforcementAction.objects.filter(department__region__code__startswith=region.code), window)
             assert report.get("EN.dual", 0) == mine, (region.code, window)
         for department in (w.a_emergency, w.city_emergency):
-            report = figures_enforcement(own_work([department]), window, as_of).get(department.pk, {})
+            report = figures_cases(own_work([department]), window, as_of).get(department.pk, {})
             mine = pages(EnforcementAction.objects.filter(department=department), window)
             assert report.get("EN.dual", 0) == mine, (department.name, window)
     assert pages(EnforcementAction.objects.all(), (days(-90), as_of)) == 2

@@ -47,6 +47,7 @@ from django.db import connection, models, transaction
 from apps.accounts.models import Membership, User
 from apps.audit.services import record_bulk
 from apps.campaigns.models import Campaign
+from apps.core.bulk import write_rows
 from apps.core.uscc import make_uscc
 from apps.enterprises.models import Enterprise, EnterpriseDepartment, EnterpriseSector
 from apps.hazards.models import Acceptance, Hazard, HazardEvent, Listing, RectificationPlan
@@ -281,17 +282,7 @@ class Generator:
 
     # --- writing --------------------------------------------------------------------------------------------
     def write(self, table: str, columns: list[str], rows: list[tuple], tail: tuple) -> None:
-        qn = connection.ops.quote_name
-        names = ", ".join(qn(c) for c in columns)
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row + tail)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {qn(table)} ({names}) VALUES ({marks})",
-                                   [row + tail for row in rows])
+        write_rows(table, columns, [row + tail for row in rows])
 
     def stage(self, label: str, total: int):
         self.progress = Progress(label, total, self.stream, self.quiet)
@@ -316,6 +307,7 @@ class Generator:
         self.activities()
         self.tips()
         self.reset_sequences()
+        self.tallies()
         self.summary.seconds["total"] = round(time.monotonic() - started, 2)
         return self.summary
 
@@ -766,6 +758,23 @@ class Generator:
         table.hash.update(clear.digest())
         table.close()
         self.end_stage("tips")
+
+    def tallies(self) -> None:
+        """The report forms' maintained tallies, which COPY bypassed (apps/reports/tallies.py)."""
+        from apps.reports import tallies
+
+        progress = self.stage("tallies", tallies.campaign_size(self.campaign))
+        seen = {}
+
+        def step(record, count):
+            seen[record] = count
+            progress.update(sum(seen.values()))
+
+        self.summary.counts["reports.tallyfact"] = tallies.rebuild(self.campaign, progress=step)
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.end_stage("tallies")
 
     def reset_sequences(self) -> None:
         models_ = [Region, SafetyOffice, Department, Department.sectors.through, Enterprise, EnterpriseSector,

@@ -38,6 +38,7 @@ from apps.regions.models import Department, Region
 
 from . import services
 from .models import Hazard, HazardEvent, Level, Listing, RectificationPlan, Source, Status, today
+from .signals import hazards_imported
 
 SHEET_TITLE = "隐患台账"
 GUIDE_TITLE = "填写说明"
@@ -673,6 +674,7 @@ def _write(parsed: list[_Row], actor, step: Callable[[int], None]) -> int:
                                               username=username, note=IMPORT_NOTE))
             RectificationPlan.objects.bulk_create(plans)
             HazardEvent.objects.bulk_create(events)
+            hazards_imported.send(sender=Hazard, ids=[h.pk for h in hazards])
             record_bulk(actor, Hazard, [h.pk for h in hazards],
                         [{"row": r.row, "id": h.pk} | r.as_dict() for h, r in zip(hazards, batch, strict=True)])
             planned += len(plans)

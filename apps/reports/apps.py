@@ -7,4 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = "调度统计"
 
     def ready(self):
-        from . import honghe  # noqa: F401  (registers honghe-statistics and honghe-tasks into TEMPLATES)
+        from . import (
+            honghe,  # noqa: F401  (registers honghe-statistics and honghe-tasks into TEMPLATES)
+            tallies,
+        )
+
+        tallies.connect()

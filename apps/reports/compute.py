@@ -15,26 +15,10 @@ from apps.campaigns.models import Campaign
 from apps.regions.models import Department, Region, Sector
 from apps.work.models import ActivityKind as K
 
-from . import metrics
-from .metrics import ANY, DEPT, GOV
+from . import metrics, tallies
+from .metrics import ACTIVITY_METRICS, ANY, DEPT, GOV
 from .scopes import DepartmentTargets, RegionTargets, lines, lines_of_regions, own_work
 from .templates import DEPARTMENT, REGION, TEMPLATES, Template
-
-# Activity metrics of §0.4: metric → (kinds, actor for region targets, levels override, value read).
-ACTIVITY_METRICS = {
-    "AS.region": (K.ASSISTANCE_REGION, ANY, "count"),
-    "AC.summons_notice": (K.SUMMONS_NOTICE, ANY, "count"),
-    "LD.study": (K.SPECIAL_STUDY, GOV, "count"),
-    "LD.research": (K.SPECIAL_RESEARCH, GOV, "count"),
-    "LD.site": (K.SITE_SUPERVISION, GOV, "count"),
-    "LD.assessment": (K.ASSESSMENT_INSPECTION, GOV, "count"),
-    "LD.briefing": (K.ENTERPRISE_BRIEFING, DEPT, "count"),
-    "LD.training": (K.ENFORCEMENT_TRAINING, DEPT, "people"),
-    "LD.certificates": (K.CERTIFICATES_ISSUED, DEPT, "count"),
-    "LD.mechanisms": (K.COORDINATION_MECHANISM, DEPT, "count"),
-    "LD.teams": (K.SUPERVISION_TEAM, ANY, "count"),
-    "LD.experts": (K.EXPERT_SERVICE, ANY, "people"),
-}
 
 FAMILIES = (
     ("HZ.dept_listed", metrics.figures_department_listings),
@@ -42,6 +26,9 @@ FAMILIES = (
     ("SC.", metrics.figures_inspections),
     ("AS.ent", metrics.figures_inspections),
     ("AS.service_ent", metrics.figures_inspections),
+    ("EN.dual", metrics.figures_cases),
+    ("EN.referral_cases", metrics.figures_cases),
+    ("EN.cases_published", metrics.figures_cases),
     ("EN.", metrics.figures_enforcement),
     ("AC.persons", metrics.figures_accountability),
     ("TP.", metrics.figures_tips),
@@ -94,13 +81,13 @@ class Computation:
             actor_levels = levels if actor != ANY else None
             if name in ("LD.training", "LD.certificates", "LD.mechanisms"):
                 actor_levels = None  # DEPT(sub(R))
-            figures = self._family(metrics.figures_activities, window, actor, actor_levels, (kind,))
+            figures = self._activities(window_name, actor, actor_levels)
             field = kind if read == "count" else f"{kind}.people"
             return {key: figures.get(key, {}).get(field, 0) for key in self.targets.keys}
         if name == "LD.media":
             levels_wanted = options["media"]
-            gov = self._family(metrics.figures_activities, window, GOV, levels, (K.MEDIA_COLUMN,))
-            dept = self._family(metrics.figures_activities, window, DEPT, levels, (K.MEDIA_COLUMN,))
+            gov = self._activities(window_name, GOV, levels)
+            dept = self._activities(window_name, DEPT, levels)
             if isinstance(self.targets, DepartmentTargets):
                 gov = {}
             out = {}
@@ -110,7 +97,7 @@ class Computation:
                 out[key] = (1 if total else 0) if options.get("as_flag") else total
             return out
         if name == "LD.media_own":
-            figures = self._family(metrics.figures_activities, window, DEPT, None, (K.MEDIA_COLUMN,))
+            figures = self._activities(window_name, DEPT, None)
             out = {}
             for key in self.targets.keys:
                 level = min(self.departments[key].region.level, 3)
@@ -121,11 +108,54 @@ class Computation:
             return {key: figures.get(key, {}).get(name, 0) for key in self.targets.keys}
         if name == "FZ.leader_site":
             return self._leader_site(window)
+        if name in tallies.METRICS:
+            kept = self._tallied(window_name)
+            if kept is not None:
+                return {key: metrics.number(kept[key].get(name, 0)) for key in self.targets.keys}
         for prefix, function in FAMILIES:
             if name.startswith(prefix):
                 figures = self._family(function, window)
                 return {key: metrics.number(figures.get(key, {}).get(name, 0)) for key in self.targets.keys}
         raise KeyError(f"未知指标 {name}")
+
+    def _tallied(self, window_name: str) -> dict | None:
+        """The kept metrics of every target at as_of (tallies.py) for region targets and the window W, or None —
+        another window, department targets, or the campaign's tallies not built: then the families count raw
+        rows."""
+        if window_name != "W" or not isinstance(self.targets, RegionTargets):
+            return None
+        if "tallies" not in self._cache:
+            ready = tallies.is_ready(self.campaign)
+            self._cache["tallies"] = tallies.read(self.campaign, self.targets.keys, self.as_of,
+                                                  self._kept_names()) if ready else None
+        return self._cache["tallies"]
+
+    def _kept_names(self) -> set[str] | None:
+        """The tally metrics the template's cells read (None: a grid form, which may read any)."""
+        if hasattr(self.template, "compute_cells"):
+            return None
+        names: set[str] = set()
+        for cell in self.template.cells:
+            name = cell.metric
+            if name in ACTIVITY_METRICS:
+                kind, actor, read = ACTIVITY_METRICS[name]
+                names |= tallies.activity_names(actor, kind if read == "count" else f"{kind}.people")
+            elif name == "LD.media":
+                for actor in (GOV, DEPT):
+                    for level in cell.options["media"]:
+                        names |= tallies.activity_names(actor, f"media_column.{level}")
+            elif name in tallies.DERIVED:
+                names.update(tallies.DERIVED[name])
+            elif name in tallies.METRICS:
+                names.add(name)
+        return names
+
+    def _activities(self, window_name: str, actor: str, levels: int | None) -> dict:
+        """metrics.figures_activities, from the tallies where they serve."""
+        kept = self._tallied(window_name)
+        if kept is None:
+            return self._family(metrics.figures_activities, self.window(window_name), actor, levels)
+        return {key: tallies.activities(kept[key], actor, levels, self.targets.level) for key in self.targets.keys}
 
     def _leader_site(self, window) -> dict:
         """福州 4.1: site visits of the 党政领导 (no department) in each filer's subtree whose `sector` is at or

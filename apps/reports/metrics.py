@@ -191,9 +191,7 @@ ENTERPRISE_ACTIONS = {
 
 
 def figures_enforcement(targets, window: Window, as_of: datetime.date) -> dict:
-    """`EN.penalty.count/amount` (each decision one 次), `EN.referral_persons`, `EN.*_ent` (家), and the case
-    metrics `EN.dual`, `EN.referral_cases`, `EN.cases_published(.of_which)` (a case is (department, case_no);
-    an action without `case_no` is a case by itself)."""
+    """`EN.penalty.count/amount` (each decision one 次), `EN.referral_persons` and `EN.*_ent` (家)."""
     start, end = window
     path = "department__region" if isinstance(targets, RegionTargets) else "department_id"
     in_window = Q(decided_on__gte=start, decided_on__lte=end)
@@ -207,8 +205,15 @@ def figures_enforcement(targets, window: Window, as_of: datetime.date) -> dict:
     })
     enterprises = _distinct(qs.filter(in_window), targets, path,
                             {name: Q(kind__in=kinds) for name, kinds in ENTERPRISE_ACTIONS.items()})
-    cases = _cases(qs.filter(decided_on__lte=as_of), targets, path, window, as_of)
-    return _merge(sums, enterprises, cases)
+    return _merge(sums, enterprises)
+
+
+def figures_cases(targets, window: Window, as_of: datetime.date) -> dict:
+    """The case metrics `EN.dual`, `EN.referral_cases`, `EN.cases_published(.of_which)`: a case is
+    (department, case_no); an action without `case_no` is a case by itself."""
+    path = "department__region" if isinstance(targets, RegionTargets) else "department_id"
+    qs = EnforcementAction.objects.filter(targets.q(path), decided_on__lte=as_of)
+    return _cases(qs, targets, path, window, as_of)
 
 
 def _cases(qs, targets, path: str, window: Window, as_of: datetime.date) -> dict:
@@ -297,13 +302,28 @@ def figures_tips(targets, window: Window, as_of: datetime.date) -> dict:
 # DEPT = a department; ANY = whoever, by the activity's own region. `levels` narrows to L(R) (3) or L4(R) (4).
 GOV, DEPT, ANY = "gov", "dept", "any"
 
+# Activity metrics of §0.4: metric → (kinds, actor for region targets, levels override, value read).
+ACTIVITY_METRICS = {
+    "AS.region": (ActivityKind.ASSISTANCE_REGION, ANY, "count"),
+    "AC.summons_notice": (ActivityKind.SUMMONS_NOTICE, ANY, "count"),
+    "LD.study": (ActivityKind.SPECIAL_STUDY, GOV, "count"),
+    "LD.research": (ActivityKind.SPECIAL_RESEARCH, GOV, "count"),
+    "LD.site": (ActivityKind.SITE_SUPERVISION, GOV, "count"),
+    "LD.assessment": (ActivityKind.ASSESSMENT_INSPECTION, GOV, "count"),
+    "LD.briefing": (ActivityKind.ENTERPRISE_BRIEFING, DEPT, "count"),
+    "LD.training": (ActivityKind.ENFORCEMENT_TRAINING, DEPT, "people"),
+    "LD.certificates": (ActivityKind.CERTIFICATES_ISSUED, DEPT, "count"),
+    "LD.mechanisms": (ActivityKind.COORDINATION_MECHANISM, DEPT, "count"),
+    "LD.teams": (ActivityKind.SUPERVISION_TEAM, ANY, "count"),
+    "LD.experts": (ActivityKind.EXPERT_SERVICE, ANY, "people"),
+}
 
-def figures_activities(targets, window: Window, as_of: datetime.date, actor: str, levels: int | None,
-                       kinds) -> dict:
+
+def figures_activities(targets, window: Window, as_of: datetime.date, actor: str, levels: int | None) -> dict:
     """Σ count and Σ people per kind (and per media level for `media_column`), as `<kind>` / `<kind>.people`
-    / `media_column.<level>`. Department targets always count `department` ∈ D*."""
+    / `media_column.<level>`, every kind in one query. Department targets always count `department` ∈ D*."""
     start, end = window
-    qs = Activity.objects.filter(kind__in=list(kinds), occurred_on__gte=start, occurred_on__lte=end)
+    qs = Activity.objects.filter(occurred_on__gte=start, occurred_on__lte=end)
     if isinstance(targets, RegionTargets):
         if actor == GOV:
             qs = qs.filter(department__isnull=True, enterprise__isnull=True)

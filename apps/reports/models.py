@@ -99,3 +99,77 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"催报 {self.report_template} {self.as_of}"
+
+
+# Maintained tallies (tallies.py): the counts the report forms read instead of recounting raw rows ------------
+class TallyState(models.Model):
+    """A campaign's tallies are complete for this start and region (rebuilt by `rebuild_tallies`); without a
+    matching row the forms count raw rows."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    start = models.DateField()
+    region_code = models.CharField(max_length=12)
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "统计累计状态"
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.start} {self.region_code}"
+
+
+class TallyFact(models.Model):
+    """What one record adds to one campaign's tallies: `value` of `metric` on `day` in `region` (additive), or
+    the enterprise it makes count (家 metrics, `enterprise_id` set). Kept so a change can take back exactly
+    what the record added before."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    record = models.CharField(max_length=1)  # tallies.RECORDS: h hazard, i inspection, a enforcement action
+    record_id = models.BigIntegerField()
+    metric = models.CharField(max_length=64)
+    region = models.CharField(max_length=12)
+    day = models.DateField()
+    value = models.BigIntegerField()
+    enterprise_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["record", "record_id"], name="tallyfact_record"),
+                   models.Index(fields=["campaign", "enterprise_id", "metric"], name="tallyfact_enterprise")]
+
+    def __str__(self) -> str:
+        return f"{self.record}{self.record_id} {self.metric} {self.region} {self.day} {self.value}"
+
+
+class TallyFirstSeen(models.Model):
+    """家: the first day an enterprise counts for `metric` in the subtree `prefix` (tallies.py)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    prefix = models.CharField(max_length=12)
+    metric = models.CharField(max_length=64)
+    enterprise_id = models.BigIntegerField()
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campaign", "enterprise_id", "metric", "prefix"],
+                                               name="tallyfirstseen_key")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.metric} {self.enterprise_id} {self.day}"
+
+
+class Tally(models.Model):
+    """Σ of a metric over the records of the subtree `prefix` whose days fall under one node of the campaign's
+    Fenwick tree of days (tallies.py); a form's cell at as_of sums a few nodes."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+", db_index=False)
+    prefix = models.CharField(max_length=12)
+    metric = models.CharField(max_length=64)
+    node = models.PositiveIntegerField()
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        # The key's order serves the read: per target prefix, a few nodes, every metric of each.
+        constraints = [models.UniqueConstraint(fields=["campaign", "prefix", "node", "metric"], name="tally_key")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.metric} {self.node} {self.value}"
