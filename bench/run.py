@@ -89,7 +89,30 @@ def django_env(url: str) -> dict:
     })
     env.setdefault("TIP_ENCRYPTION_KEY", Fernet.generate_key().decode())
     env.pop("DATABASE_REPLICA_URL", None)
+    env.pop("REDIS_URL", None)
+    if redis_url():
+        env["REDIS_URL"] = redis_url()
     return env
+
+
+def redis_url() -> str:
+    """The cache of a production deployment (DESIGN.md: Redis), emptied before each database's run; "" when no
+    Redis answers (the app then keeps no scope across requests)."""
+    url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - any failure means: no Redis here
+        return ""
+    return url
+
+
+def flush_redis() -> None:
+    if redis_url():
+        import redis
+
+        redis.Redis.from_url(redis_url()).flushdb()
 
 
 def run(args: list[str], env: dict, *, capture: bool = True, timeout: int | None = None) -> str:
@@ -321,6 +344,7 @@ def load_test(env: dict) -> dict:
 def bench_database(kind: str) -> dict:
     log(f"{kind}: fresh database")
     url = fresh_sqlite() if kind == "sqlite" else fresh_postgres()
+    flush_redis()
     env = django_env(url)
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
     log(f"{kind}: generating the province at fraction {FRACTION} (seed {SEED})")
@@ -425,6 +449,7 @@ def machine() -> dict:
         "Python": platform.python_version(), "Django": django.get_version(),
         "SQLite": sqlite3.sqlite_version, "PostgreSQL": postgres_version() if "postgresql" in DATABASES else "—",
         "gunicorn": gunicorn_version, "wrk": wrk_version or "not installed",
+        "cache": f"Redis ({redis_url()})" if redis_url() else "none (no Redis answered: scopes not kept)",
         "installed by the bench": ", ".join(INSTALLED) or "nothing",
     }
 

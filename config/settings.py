@@ -194,6 +194,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# API lists longer than this (PostgreSQL's estimate) answer an estimated count (apps/core/api.py); 0: always exact.
+API_COUNT_ESTIMATE_ABOVE = int(os.environ.get("API_COUNT_ESTIMATE_ABOVE", "10000"))
+
+# Scopes cached across requests only where every process shares the cache (DESIGN.md: Redis); 0 turns it off.
+SCOPE_CACHE_SECONDS = int(os.environ.get("SCOPE_CACHE_SECONDS", "600" if REDIS_URL else "0"))
+
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 REST_FRAMEWORK = {
@@ -204,7 +210,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["apps.core.api.ListFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d"],

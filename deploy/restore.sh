@@ -56,4 +56,6 @@ echo "== schema and audit chain"
 cd "$app"
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py verify_audit
+# Scopes cached in Redis describe the database before the restore (apps/regions/scope.py).
+.venv/bin/python manage.py shell -c "from apps.regions.scope import bump_scope_version; bump_scope_version()"
 echo "restored $backup ($(grep '^created:' "$backup/MANIFEST" | cut -d' ' -f2)); audit head in the backup: $(grep '^audit head:' "$backup/MANIFEST" | cut -d' ' -f3-)"

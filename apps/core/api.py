@@ -1,8 +1,14 @@
 """What every API resource shares: pagination, the error mapping of API.md and fields that resolve ids inside
 the caller's scope."""
+import json
+
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.core.paginator import EmptyPage, Paginator
+from django.db import IntegrityError, connection
 from django.db.models import ProtectedError, RestrictedError
+from django.utils.functional import cached_property
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -13,12 +19,66 @@ from rest_framework.views import set_rollback
 from .errors import NotAllowed, StaleWrite
 
 
+class ListFilterBackend(DjangoFilterBackend):
+    """The FilterSet narrows lists and list actions; a record's own URL (retrieve, update, its actions) is found
+    through `get_queryset`'s scope alone, without building a FilterSet from the query string (about a millisecond
+    a request, and a filter on a detail URL would only turn a visible record into a 404)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if getattr(view, "detail", False):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def estimated_rows(queryset) -> int | None:
+    """PostgreSQL's estimate of the rows of `queryset` (planning only, no scan); None elsewhere."""
+    if connection.vendor != "postgresql" or not hasattr(queryset, "explain"):
+        return None
+    return int(json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"])
+
+
+class EstimatingPaginator(Paginator):
+    """NOTES.md "Performance": beyond `API_COUNT_ESTIMATE_ABOVE` rows (PostgreSQL's own estimate of the scoped,
+    filtered list) the count is that estimate rather than a COUNT(*) over millions of rows. A page past the
+    estimate's last is answered from an exact count, so no record becomes unreachable."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        threshold = settings.API_COUNT_ESTIMATE_ABOVE
+        rows = estimated_rows(self.object_list) if threshold else None
+        if rows is not None and rows > threshold:
+            self.estimated = True
+            return rows
+        return super().count
+
+    def validate_number(self, number):
+        try:
+            return super().validate_number(number)
+        except EmptyPage:
+            if not self.estimated:
+                raise
+            self.estimated = False
+            self.__dict__["count"] = self.object_list.count()
+            self.__dict__.pop("num_pages", None)
+            return super().validate_number(number)
+
+
 class Pagination(PageNumberPagination):
-    """`?page=N&page_size=M` (max 500), answering {count, next, previous, results} (API.md)."""
+    """`?page=N&page_size=M` (max 500), answering {count, next, previous, results} (API.md); an estimated count
+    is said so in the header `X-Count-Estimated: true`."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = EstimatingPaginator
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        if self.page.paginator.estimated:
+            response["X-Count-Estimated"] = "true"
+        return response
 
 
 def _validation_body(exc: DjangoValidationError) -> dict:

@@ -53,6 +53,7 @@ from apps.enterprises.models import Enterprise, EnterpriseDepartment, Enterprise
 from apps.hazards.models import Acceptance, Hazard, HazardEvent, Listing, RectificationPlan
 from apps.inspections.models import Accountability, EnforcementAction, Inspection
 from apps.regions.models import Department, Region, SafetyOffice
+from apps.regions.scope import bump_scope_version
 from apps.tips.models import Tip
 from apps.work.models import Activity
 
@@ -308,6 +309,7 @@ class Generator:
         self.tips()
         self.reset_sequences()
         self.tallies()
+        bump_scope_version()  # memberships and departments written by COPY: scopes cached before are stale
         self.summary.seconds["total"] = round(time.monotonic() - started, 2)
         return self.summary
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache as shared_cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -122,10 +125,39 @@ def scope_for(user, on: datetime.date | None = None) -> Scope:
     if user.is_superuser and acting is None:
         scope = Scope(everything=True)
     else:
-        memberships = [acting] if acting is not None else list(user.memberships.all())
-        scope = _scope_of(memberships, on)
+        scope = _shared_scope(user, acting, on)
     cache[cache_key] = scope
     return scope
+
+
+# A scope costs five or six queries (memberships, units, their sectors, the sector tree, group assignments); with
+# a shared cache (Redis) it is kept for SCOPE_CACHE_SECONDS under a version that every write to what it is made of
+# bumps once committed (`bump_scope_version`, connected in regions.apps), so a change shows on the next request.
+SCOPE_VERSION_KEY = "scope:version"
+
+
+def _shared_scope(user, acting, on: datetime.date) -> Scope:
+    seconds = settings.SCOPE_CACHE_SECONDS
+    if not seconds:
+        return _scope_of([acting] if acting is not None else list(user.memberships.all()), on)
+    version = shared_cache.get(SCOPE_VERSION_KEY, 0)
+    key = f"scope:{version}:{user.pk}:{acting.pk if acting is not None else 0}:{on.isoformat()}"
+    scope = shared_cache.get(key)
+    if scope is None:
+        scope = _scope_of([acting] if acting is not None else list(user.memberships.all()), on)
+        shared_cache.set(key, scope, seconds)
+    return scope
+
+
+def bump_scope_version(**kwargs) -> None:
+    """Every cached scope is stale from the next committed write on: memberships, departments, their sectors,
+    the sector tree, group assignments (and bulk writes that bypass the signals call it themselves)."""
+    def bump():
+        try:
+            shared_cache.incr(SCOPE_VERSION_KEY)
+        except ValueError:  # no version yet
+            shared_cache.add(SCOPE_VERSION_KEY, 1, None) or shared_cache.incr(SCOPE_VERSION_KEY)
+    transaction.on_commit(bump)
 
 
 def _scope_of(memberships, on: datetime.date) -> Scope:
