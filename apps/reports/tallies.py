@@ -39,6 +39,7 @@ from django.db.models import F, Max, Min, Q, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from apps.core.bulk import write_rows
+from apps.core.xlsx import chunks
 from apps.hazards.models import Hazard, Level, Listing, Source
 from apps.inspections.models import (
     FINDINGS,
@@ -254,21 +255,10 @@ def activity_facts(row: tuple, spans: list[Span]) -> Iterator[Fact]:
 BATCH = 5_000
 
 
-def _batches(rows: Iterable, size: int = BATCH) -> Iterator[list]:
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _hazard_facts(where: Q, spans: list[Span]) -> Iterator[Fact]:
     rows = Hazard.objects.filter(where).order_by("pk").values_list(
         "pk", "level", "source", "region_id", "found_on", "planned_on", "closed_on")
-    for batch in _batches(rows.iterator(chunk_size=BATCH)):
+    for batch in chunks(rows.iterator(chunk_size=BATCH), BATCH):
         listings = defaultdict(list)
         for hazard, authority, on in Listing.objects.filter(hazard_id__in=[r[0] for r in batch]).values_list(
                 "hazard_id", "authority_department_id", "listed_on"):
@@ -353,7 +343,7 @@ def refresh(record: str, ids: Iterable[int]) -> None:
     ids = sorted(set(ids))
     if not spans or not ids:
         return
-    for chunk in _batches(ids, 2_000):
+    for chunk in chunks(ids, 2_000):
         _replace(record, chunk, LOADERS[record](Q(pk__in=chunk), spans), spans)
 
 
@@ -389,7 +379,7 @@ def refresh_enterprise(enterprise_id: int) -> None:
 
 def _insert_facts(facts: Iterable[Fact]) -> None:
     columns = ["campaign_id", "record", "record_id", "metric", "region", "day", "value", "enterprise_id"]
-    for batch in _batches(facts, 20_000):
+    for batch in chunks(facts, 20_000):
         write_rows(TallyFact._meta.db_table, columns, batch)
 
 
@@ -510,7 +500,7 @@ def rebuild(campaign, progress=None) -> int:
             model.objects.filter(campaign_id=span.id).delete()
         count = 0
         for record, loader in LOADERS.items():
-            for batch in _batches(loader(_in_region(record, span.code), [span]), 20_000):
+            for batch in chunks(loader(_in_region(record, span.code), [span]), 20_000):
                 _insert_facts(batch)
                 count += len(batch)
                 if progress:
@@ -525,7 +515,7 @@ def rebuild(campaign, progress=None) -> int:
 
 def _aggregate(span: Span) -> None:
     """The tallies from the stored facts, in SQL: additive facts summed per subtree and node, 家 by the first day
-    of each enterprise per subtree. The days map to their Fenwick nodes through a VALUES list."""
+    of each enterprise per subtree. Each day maps to its Fenwick nodes through a temporary table."""
     tally, fact, first = (_table(m) for m in (Tally, TallyFact, TallyFirstSeen))
     lengths = [n for n in CODE_LENGTHS.values() if n >= len(span.code)]
     with connection.cursor() as cursor:
@@ -538,30 +528,27 @@ def _aggregate(span: Span) -> None:
         last = TallyFact.objects.filter(campaign_id=span.id).aggregate(m=Max("day"))["m"]
         if last is None:
             return
-        days = [span.start + datetime.timedelta(days=i) for i in range(min(day_index(span.start, last), HORIZON))]
         postgres = connection.vendor == "postgresql"
-        for chunk in _batches(days, 1_000):
-            pairs = [(day if postgres else day.isoformat(), node) for day in chunk
-                     for node in nodes_up(day_index(span.start, day))]
-            values = ", ".join(["(CAST(%s AS date), %s)" if postgres else "(%s, %s)"] * len(pairs))
-            params = [value for pair in pairs for value in pair]
-            where = "f.day >= %s AND f.day <= %s"
-            bounds = [chunk[0] if postgres else chunk[0].isoformat(), chunk[-1] if postgres else chunk[-1].isoformat()]
-            for n in lengths:
-                cursor.execute(
-                    f"WITH m(day, node) AS (VALUES {values}) "
-                    f"INSERT INTO {tally} (campaign_id, prefix, metric, node, value) "
-                    f"SELECT f.campaign_id, substr(f.region, 1, {n}), f.metric, m.node, SUM(f.value) "
-                    f"FROM {fact} f JOIN m ON m.day = f.day WHERE f.campaign_id = %s AND f.enterprise_id IS NULL "
-                    f"AND length(f.region) >= {n} AND {where} "
-                    f"GROUP BY f.campaign_id, substr(f.region, 1, {n}), f.metric, m.node {_adding()}",
-                    params + [span.id] + bounds)
+        days = [span.start + datetime.timedelta(days=i) for i in range(min(day_index(span.start, last), HORIZON))]
+        cursor.execute("DROP TABLE IF EXISTS tally_nodes")
+        cursor.execute("CREATE TEMPORARY TABLE tally_nodes (day date NOT NULL, node integer NOT NULL)")
+        cursor.executemany("INSERT INTO tally_nodes (day, node) VALUES (%s, %s)", [
+            (day if postgres else day.isoformat(), node) for day in days
+            for node in nodes_up(day_index(span.start, day))])
+        cursor.execute("CREATE INDEX tally_nodes_day ON tally_nodes (day)")
+        for n in lengths:
             cursor.execute(
-                f"WITH m(day, node) AS (VALUES {values}) "
                 f"INSERT INTO {tally} (campaign_id, prefix, metric, node, value) "
-                f"SELECT f.campaign_id, f.prefix, f.metric, m.node, COUNT(*) "
-                f"FROM {first} f JOIN m ON m.day = f.day WHERE f.campaign_id = %s AND {where} "
-                f"GROUP BY f.campaign_id, f.prefix, f.metric, m.node {_adding()}", params + [span.id] + bounds)
+                f"SELECT f.campaign_id, substr(f.region, 1, {n}), f.metric, m.node, SUM(f.value) "
+                f"FROM {fact} f JOIN tally_nodes m ON m.day = f.day "
+                f"WHERE f.campaign_id = %s AND f.enterprise_id IS NULL AND length(f.region) >= {n} "
+                f"GROUP BY f.campaign_id, substr(f.region, 1, {n}), f.metric, m.node", [span.id])
+        cursor.execute(
+            f"INSERT INTO {tally} (campaign_id, prefix, metric, node, value) "
+            f"SELECT f.campaign_id, f.prefix, f.metric, m.node, COUNT(*) "
+            f"FROM {first} f JOIN tally_nodes m ON m.day = f.day WHERE f.campaign_id = %s "
+            f"GROUP BY f.campaign_id, f.prefix, f.metric, m.node", [span.id])
+        cursor.execute("DROP TABLE tally_nodes")
 
 
 def campaign_size(campaign) -> int:
