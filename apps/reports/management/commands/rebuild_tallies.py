@@ -3,6 +3,7 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from apps.campaigns.models import Campaign
 from apps.regions.models import Region
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             if not campaigns:
                 raise CommandError(f"没有编号为 {campaign} 的专项行动")
         if check:
-            self._check(campaigns, as_of or datetime.date.today())
+            self._check(campaigns, as_of or timezone.localdate())
             return
         for c in campaigns:
             if stale and tallies.is_ready(c):
