@@ -53,3 +53,10 @@ def test_postgresql_estimates_without_scanning(world):
         assert isinstance(rows, int) and rows >= 1
     else:
         assert rows is None
+
+
+def test_someone_who_sees_nothing_gets_an_empty_list(world):
+    response = client_for(world.nobody).get("/api/v1/enterprises/")
+    assert response.status_code == 200 and response.json()["count"] == 0
+    assert api.estimated_rows(Enterprise.objects.none()) is None
+    assert api.estimated_rows(Enterprise.objects.filter(pk__in=[])) is None  # empty without asking the database

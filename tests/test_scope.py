@@ -55,3 +55,21 @@ def test_acting_membership_narrows_the_union(world):
 def test_inactive_user_sees_nothing(world):
     world.office_city_user.is_active = False
     assert names_visible(world, world.office_city_user) == set()
+
+
+def test_under_is_the_region_subtree_on_every_database(world):
+    """`code__under` (apps/regions/lookups.py) selects exactly the subtree, a range on SQLite, LIKE on PostgreSQL;
+    a code ending in 9 is where a careless range would spill over into the next one."""
+    from apps.regions.lookups import successor
+    from apps.regions.models import Region
+
+    Region.objects.create(code="4109", name="末位为九的市", level=2, parent=Region.objects.get(code="41"))
+    Region.objects.create(code="410901", name="其下的县", level=3, parent=Region.objects.get(code="4109"))
+    codes = set(Region.objects.values_list("code", flat=True))
+    for prefix in ["41", "4109", "4110", "411002", "9", ""]:
+        got = set(Region.objects.filter(code__under=prefix).values_list("code", flat=True))
+        assert got == {c for c in codes if c.startswith(prefix)}, prefix
+    assert successor("4109") == "410:"
+    hazards = Enterprise.objects.filter(region__code__under="4110")
+    assert set(hazards.values_list("pk", flat=True)) == set(
+        Enterprise.objects.filter(region__code__startswith="4110").values_list("pk", flat=True))

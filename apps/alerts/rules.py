@@ -401,7 +401,7 @@ def duty_due(day: datetime.date, directory: Directory) -> Iterator[Candidate]:
         if not windows:
             continue
         earliest = min(start for _, start, _ in windows)
-        enterprises = (Enterprise.objects.filter(region__code__startswith=campaign.region_id,
+        enterprises = (Enterprise.objects.filter(region__code__under=campaign.region_id,
                                                  state=EnterpriseState.OPERATING, pk__in=members)
                        .order_by("pk").values("pk", "name", *FLAGS))
         chunk: list[dict] = []

@@ -32,9 +32,10 @@ class ListFilterBackend(DjangoFilterBackend):
 
 def estimated_rows(queryset) -> int | None:
     """PostgreSQL's estimate of the rows of `queryset` (planning only, no scan); None elsewhere."""
-    if connection.vendor != "postgresql" or not hasattr(queryset, "explain"):
+    if connection.vendor != "postgresql" or not hasattr(queryset, "explain") or queryset.query.is_empty():
         return None
-    return int(json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"])
+    plan = queryset.explain(format="json")  # "" when Django knows the answer is empty without asking
+    return int(json.loads(plan)[0]["Plan"]["Plan Rows"]) if plan else None
 
 
 class EstimatingPaginator(Paginator):

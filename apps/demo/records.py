@@ -495,7 +495,7 @@ def _accountability(ctx: Ctx) -> None:
     from apps.inspections.services import accountability_create
 
     weidu = ctx.counties["411002"]
-    overdue = Hazard.objects.overdue(ctx.today).filter(region__code__startswith="411002").order_by("id").first()
+    overdue = Hazard.objects.overdue(ctx.today).filter(region__code__under="411002").order_by("id").first()
     accountability_create(actor=ctx.users["weidu_office"], data={
         "region": weidu, "decided_on": ctx.day(12), "persons": 2, "hazard": overdue,
         "outcome": "对区应急管理局执法大队负责人诫勉谈话，对分管副局长通报批评",

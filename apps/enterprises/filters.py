@@ -28,7 +28,7 @@ class EnterpriseFilterSet(django_filters.FilterSet):
                                | Q(principal_name__icontains=value))
 
     def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.strip()) if value.strip() else queryset
+        return queryset.filter(region__code__under=value.strip()) if value.strip() else queryset
 
     def in_sector(self, queryset, name, value):
         codes = Sector.with_descendants([value])

@@ -5,7 +5,7 @@ from django.db.models import Q
 from apps.core.forms import BootstrapMixin
 from apps.core.uscc import normalise_uscc
 from apps.regions.models import CODE_LENGTHS, Department, Region, Sector
-from apps.regions.scope import scope_for
+from apps.regions.scope import scope_for, subtrees_q
 
 from .filters import department_choices
 from .models import FLAGS, Contractor, Enterprise, EnterpriseState
@@ -23,12 +23,7 @@ def writable_regions(user):
     if scope.everything:
         return regions
     codes = list(scope.office_region_codes) + [reach.region_code for reach in scope.departments]
-    if not codes:
-        return regions.none()
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(code__startswith=code)
-    return regions.filter(q)
+    return regions.filter(subtrees_q(codes))
 
 
 def may_write_some_enterprise(user) -> bool:
@@ -70,7 +65,7 @@ class EnterpriseFilterForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, visible, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "全部")] + [
-            (r.code, "　" * (r.level - 1) + r.name) for r in visible_regions(user, visible)
+            (r.code, "　" * (r.level - 1) + r.name) for r in visible_regions(user)
         ]
         self.fields["sector"].choices = [("", "全部")] + [
             (s.code, sector_label(s)) for s in Sector.objects.visible_to(user)
@@ -93,13 +88,19 @@ def _truthy(value) -> bool:
     return str(value).lower() in {"true", "1", "on", "yes"}
 
 
-def visible_regions(user, visible_enterprises):
-    """The regions worth filtering by: those holding a visible enterprise, and the regions above them,
-    down to townships."""
-    codes: set[str] = set()
-    for code in visible_enterprises.order_by().values_list("region_id", flat=True).distinct():
-        codes.update(code[:n] for n in CODE_LENGTHS.values() if n <= len(code))
-    return Region.objects.visible_to(user).filter(code__in=codes, level__lte=4).order_by("code")
+def visible_regions(user):
+    """The regions worth filtering by, down to townships: those of the subtrees the person's scope reaches (an
+    enterprise member: their enterprises' regions) and the regions above them. Worked out from the scope, not
+    from the records: a DISTINCT over the visible enterprises cost 30 ms a page at province size."""
+    regions = Region.objects.visible_to(user).filter(level__lte=4).order_by("code")
+    scope = scope_for(user)
+    if scope.everything:
+        return regions
+    roots = list(scope.region_codes) + list(scope.group_region_codes) + [r.region_code for r in scope.departments]
+    if scope.enterprise_ids:
+        roots += Enterprise.objects.filter(pk__in=scope.enterprise_ids).values_list("region_id", flat=True)
+    above = {code[:n] for code in roots for n in CODE_LENGTHS.values() if n < len(code)}
+    return regions.filter(subtrees_q(roots) | Q(code__in=above))
 
 
 class EnterpriseForm(BootstrapMixin, forms.ModelForm):

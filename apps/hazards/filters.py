@@ -42,7 +42,7 @@ class HazardFilterSet(django_filters.FilterSet):
         return queryset.filter(sector_id__in=Sector.with_descendants([value])) if value else queryset
 
     def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.strip()) if value.strip() else queryset
+        return queryset.filter(region__code__under=value.strip()) if value.strip() else queryset
 
     def by_overdue(self, queryset, name, value):
         if value is None:

@@ -4,7 +4,6 @@ back on these forms."""
 import datetime
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 
 from apps.campaigns.models import SignOffLevel, required_sign_offs
@@ -12,7 +11,7 @@ from apps.core.forms import BootstrapMixin
 from apps.enterprises.forms import RegionChoiceField, SectorChoiceField, sector_label, visible_regions
 from apps.enterprises.models import Enterprise
 from apps.regions.models import Department, Region, Sector
-from apps.regions.scope import DEPARTMENT, ENTERPRISE, SAFETY_OFFICE, scope_for
+from apps.regions.scope import DEPARTMENT, ENTERPRISE, SAFETY_OFFICE, scope_for, subtrees_q
 
 from . import services
 from .models import EvidenceStage, Hazard, Level, Source, Status, today
@@ -61,9 +60,8 @@ class HazardFilterForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, visible, **kwargs):
         super().__init__(*args, **kwargs)
-        enterprises = Enterprise.objects.visible_to(user)
         self.fields["region"].choices = [("", "全部")] + [
-            (r.code, "　" * (r.level - 1) + r.name) for r in visible_regions(user, enterprises)
+            (r.code, "　" * (r.level - 1) + r.name) for r in visible_regions(user)
         ]
         self.fields["sector"].choices = [("", "全部")] + [
             (s.code, sector_label(s)) for s in Sector.objects.visible_to(user)
@@ -131,12 +129,7 @@ def report_regions(user):
         return regions
     scope = scope_for(user)
     codes = list(scope.region_codes) + list(scope.group_region_codes) + [r.region_code for r in scope.departments]
-    if not codes:
-        return regions.none()
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(code__startswith=code)
-    return regions.filter(q)
+    return regions.filter(subtrees_q(codes))
 
 
 class EnterpriseChoiceField(forms.ModelChoiceField):

@@ -46,7 +46,7 @@ def _hazard_q(scope) -> Q:
     q |= scope.region_q("region", scope.region_codes + scope.group_region_codes)
     for reach in scope.departments:
         if reach.sector_codes:
-            q |= Q(region__code__startswith=reach.region_code, sector_id__in=sorted(reach.sector_codes))
+            q |= Q(region__code__under=reach.region_code, sector_id__in=sorted(reach.sector_codes))
     if scope.department_ids:
         ids = list(scope.department_ids)
         q |= Q(department_id__in=ids) | Q(found_by_department_id__in=ids)

@@ -16,7 +16,7 @@ from apps.enterprises.models import Enterprise
 from apps.hazards.models import Hazard, Source, today
 from apps.hazards.services import acting_memberships, is_admin, penalty_waived
 from apps.regions.models import Department, Region
-from apps.regions.scope import DEPARTMENT, DISCIPLINE, SAFETY_OFFICE, scope_for
+from apps.regions.scope import DEPARTMENT, DISCIPLINE, SAFETY_OFFICE, scope_for, subtrees_q
 
 from . import services
 from .models import ActionKind, EnforcementAction, Inspection
@@ -82,12 +82,7 @@ def accountability_regions(user):
     if is_admin(user):
         return regions
     codes = [m.region_id for m in acting_memberships(user) if m.kind in (SAFETY_OFFICE, DISCIPLINE) and m.region_id]
-    if not codes:
-        return regions.none()
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(code__startswith=code)
-    return regions.filter(q)
+    return regions.filter(subtrees_q(codes))
 
 
 def may_keep_accountability(user) -> bool:
@@ -317,7 +312,7 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
         if not is_admin(user):
             q = Q(pk__in=[])
             for code in own:
-                q |= Q(region__code__startswith=code)
+                q |= Q(region__code__under=code)
             departments = departments.filter(q)
         self.fields["department"].queryset = departments
         self.fields["hazard"].queryset = Hazard.objects.visible_to(user)

@@ -9,6 +9,7 @@ class RegionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from . import lookups  # noqa: F401  (registers `__under`, the region-subtree filter)
         from .models import Department, GroupAssignment, Sector
         from .scope import bump_scope_version
 

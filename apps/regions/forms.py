@@ -1,11 +1,10 @@
 """Forms of the organisation directory: departments and inspection groups, for those who may manage them."""
 from django import forms
-from django.db.models import Q
 
 from apps.core.forms import BootstrapMixin
 
 from .models import Department, DepartmentKind, InspectionGroup, Region, Sector
-from .scope import scope_for
+from .scope import scope_for, subtrees_q
 
 
 def managed_regions(user):
@@ -15,12 +14,7 @@ def managed_regions(user):
     regions = Region.objects.visible_to(user)
     if scope.everything:
         return regions
-    if not scope.office_region_codes:
-        return regions.none()
-    q = Q(pk__in=[])
-    for code in scope.office_region_codes:
-        q |= Q(code__startswith=code)
-    return regions.filter(q)
+    return regions.filter(subtrees_q(scope.office_region_codes))
 
 
 def may_manage_some_organisation(user) -> bool:

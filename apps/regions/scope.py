@@ -60,12 +60,8 @@ class Scope:
 
     @staticmethod
     def region_q(region_path: str, codes) -> Q:
-        """Records whose region (reached by `region_path`, a path to a Region) lies in any of the subtrees:
-        one indexed prefix filter per subtree on the division code."""
-        q = Q(pk__in=[])
-        for code in _outermost(codes):
-            q |= Q(**{f"{region_path}__code__startswith": code})
-        return q
+        """Records whose region (reached by `region_path`, a path to a Region) lies in any of the subtrees."""
+        return subtrees_q(codes, region_path)
 
     def enterprise_q(self, prefix: str = "") -> Q:
         """The filter for enterprises (or, with `prefix` such as "enterprise__", records hanging on one)."""
@@ -84,8 +80,18 @@ class Scope:
             if reach.sector_codes:
                 supervised |= Exists(EnterpriseSector.objects.filter(enterprise=ref,
                                                                      sector_id__in=sorted(reach.sector_codes)))
-            q |= Q(**{f"{prefix}region__code__startswith": reach.region_code}) & supervised
+            q |= Q(**{f"{prefix}region__code__under": reach.region_code}) & supervised
         return q
+
+
+def subtrees_q(codes, path: str = "") -> Q:
+    """Regions (or, with `path`, records whose region is reached by it) inside any of the subtrees `codes`: one
+    indexed `__under` filter per outermost code, nothing for no codes."""
+    field = f"{path}__code__under" if path else "code__under"
+    q = Q(pk__in=[])
+    for code in _outermost(codes):
+        q |= Q(**{field: code})
+    return q
 
 
 def visible(queryset, user, condition):

@@ -31,7 +31,7 @@ def region_tree(request):
 @login_required
 def region_detail(request, code: str):
     region = get_object_or_404(Region.objects.visible_to(request.user), code=code)
-    enterprise_count = Enterprise.objects.visible_to(request.user).filter(region__code__startswith=code).count()
+    enterprise_count = Enterprise.objects.visible_to(request.user).filter(region__code__under=code).count()
     return render(request, "regions/region_detail.html", {
         "region": region,
         "ancestors": region.ancestors(),
@@ -51,7 +51,7 @@ def department_list(request):
     form = DepartmentFilterForm(request.GET or None, user=request.user)
     if form.is_valid():
         if form.cleaned_data["region"]:
-            departments = departments.filter(region__code__startswith=form.cleaned_data["region"])
+            departments = departments.filter(region__code__under=form.cleaned_data["region"])
         if form.cleaned_data["kind"]:
             departments = departments.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["q"]:

@@ -192,7 +192,7 @@ class Computation:
         sectors = {key: below(own.get(owner_of[key], ())) for key in self.targets.keys}
         where = Q(pk__in=[])
         for code in set(places.values()):
-            where |= Q(region__code__startswith=code)
+            where |= Q(region__code__under=code)
         visits = (Activity.objects.filter(where, kind=K.SITE_SUPERVISION, department__isnull=True,
                                           enterprise__isnull=True, occurred_on__gte=start, occurred_on__lte=end)
                   .values("region_id", "sector_id").annotate(n=Sum("count")).order_by())

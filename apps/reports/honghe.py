@@ -599,16 +599,16 @@ def _tasks_for(comp, key) -> dict:
     # Actor sets ----------------------------------------------------------------------------------------
     if region_scope:
         region = next(r for r in comp.targets.regions if r.code == key)
-        regions = list(Region.objects.filter(code__startswith=region.code).filter(
+        regions = list(Region.objects.filter(code__under=region.code).filter(
             Q(code=region.code) | Q(level__lte=3)).values_list("code", flat=True))
         tops = list(Department.objects.filter(region_id__in=regions, parent__isnull=True).annotate(
             n=Count("sectors")).values_list("id", "n"))
         deps = [d for d, _n in tops]
         deps_supervising = [d for d, n in tops if n]
         owner = _units_of(deps)  # department id → the top department (DEP) it belongs to
-        enterprises = Enterprise.objects.filter(region__code__startswith=region.code,
+        enterprises = Enterprise.objects.filter(region__code__under=region.code,
                                                 state=EnterpriseState.OPERATING)
-        home = Q(region__code__startswith=region.code)
+        home = Q(region__code__under=region.code)
     else:
         department = comp.departments[key]
         members = comp.targets.members[key]

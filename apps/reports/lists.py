@@ -41,7 +41,7 @@ def rectification_rows(campaign: Campaign, as_of: datetime.date, *, region: Regi
                        department: Department | None = None) -> list[dict]:
     qs = Hazard.objects.filter(level=Level.MAJOR, found_on__gte=campaign.start, found_on__lte=as_of)
     if region is not None:
-        qs = qs.filter(region__code__startswith=region.code)
+        qs = qs.filter(region__code__under=region.code)
     else:
         ids = sorted(department.descendant_ids())
         qs = qs.filter(Q(found_by_department_id__in=ids) | Q(department_id__in=ids))

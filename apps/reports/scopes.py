@@ -43,9 +43,9 @@ class RegionTargets:
         if up_to_level is not None and self.level >= up_to_level:
             return Q(**{f"{path}__in": self.keys})
         if len(self.keys) == 1:
-            q = Q(**{f"{path}__code__startswith": self.keys[0]})
+            q = Q(**{f"{path}__code__under": self.keys[0]})
         else:
-            q = Q(**{f"{path}__code__startswith": os.path.commonprefix(self.keys)}) & Q(
+            q = Q(**{f"{path}__code__under": os.path.commonprefix(self.keys)}) & Q(
                 In(self.group(path), self.keys))
         if up_to_level is not None:
             q &= Q(**{f"{path}__level__lte": up_to_level})

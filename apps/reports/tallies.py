@@ -319,14 +319,14 @@ MODELS = {HAZARD: Hazard, INSPECTION: Inspection, ACTION: EnforcementAction, CAS
 def _in_region(record: str, code: str) -> Q:
     """The records a campaign of region `code` can count (rebuild)."""
     if record == HAZARD:
-        return Q(level=Level.MAJOR, region__code__startswith=code)
+        return Q(level=Level.MAJOR, region__code__under=code)
     if record == ACCOUNTABILITY:
-        return Q(region__code__startswith=code)
+        return Q(region__code__under=code)
     if record == ACTIVITY:
-        return Q(region__code__startswith=code) | Q(department__region__code__startswith=code)
+        return Q(region__code__under=code) | Q(department__region__code__under=code)
     if record == TIP:
-        return Q(department__region__code__startswith=code, rewarded_on__isnull=False)
-    return Q(department__region__code__startswith=code)
+        return Q(department__region__code__under=code, rewarded_on__isnull=False)
+    return Q(department__region__code__under=code)
 
 
 # Keeping them -----------------------------------------------------------------------------------------------

@@ -30,4 +30,4 @@ class TipFilterSet(django_filters.FilterSet):
                                | Q(enterprise__name__icontains=value) | Q(description__icontains=value))
 
     def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.strip()) if value.strip() else queryset
+        return queryset.filter(region__code__under=value.strip()) if value.strip() else queryset

@@ -14,7 +14,7 @@ class _Placed(django_filters.FilterSet):
     sector = django_filters.CharFilter(label="行业领域（含下级）", method="in_sector")
 
     def in_region(self, queryset, name, value):
-        return queryset.filter(region__code__startswith=value.strip()) if value.strip() else queryset
+        return queryset.filter(region__code__under=value.strip()) if value.strip() else queryset
 
     def in_sector(self, queryset, name, value):
         return queryset.filter(sector_id__in=Sector.with_descendants([value])) if value else queryset

@@ -9,7 +9,7 @@ from apps.enterprises.forms import RegionChoiceField, SectorChoiceField
 from apps.enterprises.models import Enterprise
 from apps.hazards.services import acting_memberships, is_admin
 from apps.regions.models import Department, Region, Sector
-from apps.regions.scope import ENTERPRISE, scope_for, today
+from apps.regions.scope import ENTERPRISE, scope_for, subtrees_q, today
 
 from . import services
 from .models import Activity, ActivityKind, MediaLevel, Problem, ProblemSource, Risk
@@ -29,13 +29,6 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.region.name}）"
 
 
-def _subtrees(codes) -> Q:
-    q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(code__startswith=code)
-    return q
-
-
 def office_regions(user):
     """The regions whose 党委政府（安委会） the actor records for: a safety office's subtree; all for an
     administrator."""
@@ -43,7 +36,7 @@ def office_regions(user):
     if is_admin(user):
         return regions
     codes = scope_for(user).office_region_codes
-    return regions.filter(_subtrees(codes)) if codes else regions.none()
+    return regions.filter(subtrees_q(codes))
 
 
 def writable_departments(user):
@@ -53,10 +46,7 @@ def writable_departments(user):
     if is_admin(user):
         return departments
     scope = scope_for(user)
-    q = Q(pk__in=list(scope.department_ids))
-    for code in scope.office_region_codes:
-        q |= Q(region__code__startswith=code)
-    return departments.filter(q)
+    return departments.filter(Q(pk__in=list(scope.department_ids)) | subtrees_q(scope.office_region_codes, "region"))
 
 
 def own_enterprises(user):
@@ -209,7 +199,7 @@ def _register_regions(user):
     scope = scope_for(user)
     codes = list(scope.office_region_codes) + [reach.region_code for reach in scope.departments]
     regions = Region.objects.visible_to(user).order_by("code")
-    return regions.filter(_subtrees(codes)) if codes else regions.none()
+    return regions.filter(subtrees_q(codes))
 
 
 class RiskForm(_RegisterForm):

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"专项行动 {c.pk}（{c.name}）：尚未建立累计，报表按原始记录计算")
                 continue
             by_length: dict[int, list[Region]] = {}
-            for region in Region.objects.filter(code__startswith=c.region_id):
+            for region in Region.objects.filter(code__under=c.region_id):
                 by_length.setdefault(len(region.code), []).append(region)
             mismatches = [m for regions in by_length.values() for m in tallies.check(c, as_of, regions)]
             cells = sum(len(regions) for regions in by_length.values()) * len(tallies.METRICS)
