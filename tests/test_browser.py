@@ -120,7 +120,9 @@ def test_login_page_screenshots(browser, live_server, browser_world):
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", "office_a")
         page.fill("#id_password", "wrong")
-        page.click("button[type=submit]")
+        with page.expect_navigation():  # the refused login answers a new page: read it once it has loaded
+            page.click("button[type=submit]")
+        page.wait_for_selector("text=用户名或密码不正确")
         assert "用户名或密码不正确" in page.content()
         shot(page, f"login-error-{name}")
         context.close()
