@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from apps.campaigns.models import SignOffLevel, required_sign_offs
 from apps.core.errors import NotAllowed, StaleWrite
 from apps.core.forms import add_service_errors
-from apps.core.http import stored_file_response
+from apps.core.http import list_query, stored_file_response
 
 from . import services, workflow
 from .filters import HazardFilterSet
@@ -101,19 +101,6 @@ def may_report(user) -> bool:
 
 # --- the ledger ---------------------------------------------------------------------------------------------------
 
-def ledger_query(query):
-    """The query string without empty values: the filter form sends `source=` for 全部, which a multiple-choice
-    filter would refuse."""
-    data = query.copy()
-    for key in list(data.keys()):
-        values = [v for v in data.getlist(key) if v.strip()]
-        if values:
-            data.setlist(key, values)
-        else:
-            del data[key]
-    return data
-
-
 class CountedPaginator(Paginator):
     """A paginator told its count (already known from a grouped query) instead of counting again."""
 
@@ -123,7 +110,7 @@ class CountedPaginator(Paginator):
 
 
 def _without(query, *keys):
-    data = ledger_query(query)
+    data = list_query(query)
     for key in keys:
         data.pop(key, None)
     data.pop("page", None)
@@ -133,7 +120,7 @@ def _without(query, *keys):
 @login_required
 def hazard_list(request):
     visible = _visible(request)
-    filterset = HazardFilterSet(ledger_query(request.GET), queryset=visible)
+    filterset = HazardFilterSet(list_query(request.GET), queryset=visible)
     queryset = filterset.qs if filterset.is_valid() else visible.none()
     active_listing = Listing.objects.filter(hazard=OuterRef("pk"), delisted_on__isnull=True)
     queryset = queryset.select_related("enterprise", "region", "sector", "department").annotate(
