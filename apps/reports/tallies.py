@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 HAZARD, INSPECTION, ACTION, CASE, TIP, ACCOUNTABILITY, ACTIVITY = "h", "i", "a", "k", "t", "u", "w"
 AMOUNT_SCALE = 10_000  # 万元 with 4 decimals (amount, reward_amount), kept as whole units of 0.0001 万元
 SPOT = frozenset(SPOT_CHECK_KINDS)
-SYNC_REBUILD_LIMIT = 20_000  # records under a new campaign's region rebuilt in the saving request; above: command
+SYNC_REBUILD_LIMIT = 20_000  # records under a new campaign's region rebuilt in the saving request; above: the worker
 
 HAZARD_METRICS = [f"HZ.{src}{suffix}" for src in ("self", "dept")
                   for suffix in ("", "_closed", "_measured", "_measured_listed")] \
@@ -155,9 +155,9 @@ def inspection_facts(row: tuple, spans: list[Span]) -> Iterator[Fact]:
 def action_facts(row: tuple, spans: list[Span]) -> Iterator[Fact]:
     """`EN.penalty.*`, `EN.referral_persons`, `EN.*_ent` of metrics.figures_enforcement, and the case metrics of
     an action without `case_no` (a case by itself, metrics.figures_cases): by the acting department's region."""
-    pk, kind, region, enterprise, on, amount, persons, case_no, published_on, crime = row
+    pk, kind, region, enterprise, on, amount, persons, case_no, published, published_on, crime = row
     for span in _covering(spans, region):
-        if not case_no and published_on is not None and published_on >= span.start:
+        if not case_no and published and published_on >= span.start:
             day = max(on, published_on)
             yield span.id, ACTION, pk, "EN.cases_published", region, day, 1, None
             if crime:
@@ -267,21 +267,6 @@ def _hazard_facts(where: Q, spans: list[Span]) -> Iterator[Fact]:
             yield from hazard_facts(row, listings.get(row[0], []), spans)
 
 
-def _inspection_facts(where: Q, spans: list[Span]) -> Iterator[Fact]:
-    rows = Inspection.objects.filter(where).order_by("pk").values_list(
-        "pk", "kind", "department__region_id", "enterprise_id", "inspected_on", *FINDINGS)
-    for row in rows.iterator(chunk_size=BATCH):
-        yield from inspection_facts(row, spans)
-
-
-def _action_facts(where: Q, spans: list[Span]) -> Iterator[Fact]:
-    rows = EnforcementAction.objects.filter(where).order_by("pk").values_list(
-        "pk", "kind", "department__region_id", "enterprise_id", "decided_on", "amount", "persons", "case_no",
-        "published", "published_on", "dangerous_operation_crime")
-    for *head, published, published_on, crime in rows.iterator(chunk_size=BATCH):
-        yield from action_facts((*head, published_on if published else None, crime), spans)
-
-
 def _case_facts(where: Q, spans: list[Span], only: set | None = None) -> Iterator[Fact]:
     rows = EnforcementAction.objects.filter(where).exclude(case_no="").order_by(
         "department_id", "case_no", "pk").values_list(
@@ -295,6 +280,7 @@ def _case_facts(where: Q, spans: list[Span], only: set | None = None) -> Iterato
 
 
 def _rows_facts(model, columns: list[str], rule):
+    """A loader for records whose rule reads one row of `columns`."""
     def load(where: Q, spans: list[Span]) -> Iterator[Fact]:
         for row in model.objects.filter(where).order_by("pk").values_list(*columns).iterator(chunk_size=BATCH):
             yield from rule(row, spans)
@@ -303,8 +289,11 @@ def _rows_facts(model, columns: list[str], rule):
 
 LOADERS = {
     HAZARD: _hazard_facts,
-    INSPECTION: _inspection_facts,
-    ACTION: _action_facts,
+    INSPECTION: _rows_facts(Inspection, ["pk", "kind", "department__region_id", "enterprise_id", "inspected_on",
+                                         *FINDINGS], inspection_facts),
+    ACTION: _rows_facts(EnforcementAction, ["pk", "kind", "department__region_id", "enterprise_id", "decided_on",
+                                            "amount", "persons", "case_no", "published", "published_on",
+                                            "dangerous_operation_crime"], action_facts),
     CASE: _case_facts,
     TIP: _rows_facts(Tip, ["pk", "department__region_id", "rewarded_on", "reward_amount", "anonymous"], tip_facts),
     ACCOUNTABILITY: _rows_facts(Accountability, ["pk", "region_id", "decided_on", "persons"], accountability_facts),
