@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from apps.campaigns.models import Campaign
 from apps.regions.models import Department, Region, Sector
+from apps.regions.scope import subtrees_q
 from apps.work.models import ActivityKind as K
 
 from . import metrics, tallies
@@ -82,7 +83,7 @@ class Computation:
             if name in ("LD.training", "LD.certificates", "LD.mechanisms"):
                 actor_levels = None  # DEPT(sub(R))
             figures = self._activities(window_name, actor, actor_levels)
-            field = kind if read == "count" else f"{kind}.people"
+            field = metrics.activity_field(kind, read)
             return {key: figures.get(key, {}).get(field, 0) for key in self.targets.keys}
         if name == "LD.media":
             levels_wanted = options["media"]
@@ -139,7 +140,7 @@ class Computation:
             name = cell.metric
             if name in ACTIVITY_METRICS:
                 kind, actor, read = ACTIVITY_METRICS[name]
-                names |= tallies.activity_names(actor, kind if read == "count" else f"{kind}.people")
+                names |= tallies.activity_names(actor, metrics.activity_field(kind, read))
             elif name == "LD.media":
                 for actor in (GOV, DEPT):
                     for level in cell.options["media"]:
@@ -161,7 +162,7 @@ class Computation:
         """福州 4.1: site visits of the 党政领导 (no department) in each filer's subtree whose `sector` is at or
         below one of the filing department's sectors (for a region: the campaign department's). One query for
         the visits, one for the sector tree, one for the departments' sectors."""
-        from django.db.models import Q, Sum
+        from django.db.models import Sum
 
         from apps.work.models import Activity
 
@@ -190,11 +191,9 @@ class Computation:
             return result
 
         sectors = {key: below(own.get(owner_of[key], ())) for key in self.targets.keys}
-        where = Q(pk__in=[])
-        for code in set(places.values()):
-            where |= Q(region__code__under=code)
-        visits = (Activity.objects.filter(where, kind=K.SITE_SUPERVISION, department__isnull=True,
-                                          enterprise__isnull=True, occurred_on__gte=start, occurred_on__lte=end)
+        visits = (Activity.objects.filter(subtrees_q(places.values(), "region"), kind=K.SITE_SUPERVISION,
+                                          department__isnull=True, enterprise__isnull=True, occurred_on__gte=start,
+                                          occurred_on__lte=end)
                   .values("region_id", "sector_id").annotate(n=Sum("count")).order_by())
         out = {key: 0 for key in self.targets.keys}
         for visit in visits:

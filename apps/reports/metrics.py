@@ -319,6 +319,11 @@ ACTIVITY_METRICS = {
 }
 
 
+def activity_field(kind: str, read: str) -> str:
+    """The field of `figures_activities` an ACTIVITY_METRICS entry reads: Σ count, or Σ people."""
+    return kind if read == "count" else f"{kind}.people"
+
+
 def figures_activities(targets, window: Window, as_of: datetime.date, actor: str, levels: int | None) -> dict:
     """Σ count and Σ people per kind (and per media level for `media_column`), as `<kind>` / `<kind>.people`
     / `media_column.<level>`, every kind in one query. Department targets always count `department` ∈ D*."""

@@ -54,7 +54,7 @@ from apps.regions.models import CODE_LENGTHS
 from apps.tips.models import Tip
 from apps.work.models import Activity, MediaLevel
 
-from .metrics import ACTIVITY_METRICS, DEPT, ENTERPRISE_ACTIONS, GOV
+from .metrics import ACTIVITY_METRICS, DEPT, ENTERPRISE_ACTIONS, GOV, activity_field
 from .models import Tally, TallyFact, TallyFirstSeen, TallyState
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ ADDITIVE_METRICS = frozenset([*HAZARD_METRICS, *AMOUNTS, *CASE_METRICS, "AS.ent"
 # (actor, field) pairs some form reads (ACTIVITY_METRICS and LD.media).
 ACT = "ACT."
 KEPT_ACTIVITIES = frozenset(
-    {(actor, kind if read == "count" else f"{kind}.people") for kind, actor, read in ACTIVITY_METRICS.values()}
+    {(actor, activity_field(kind, read)) for kind, actor, read in ACTIVITY_METRICS.values()}
     | {(actor, f"media_column.{level}") for actor in (GOV, DEPT) for level in MediaLevel.values})
 DERIVED = {f"HZ.all{suffix}": (f"HZ.self{suffix}", f"HZ.dept{suffix}")
            for suffix in ("", "_closed", "_measured", "_measured_listed")}
