@@ -8,7 +8,6 @@ The action form shows the fields of its kind only: amount and 对主要负责人
 one), publication for a department leader. A field the kind does not use is sent to the service empty, so changing
 the kind of an action clears what no longer applies."""
 from django import forms
-from django.db.models import Q
 
 from apps.core.forms import BootstrapMixin
 from apps.enterprises.forms import RegionChoiceField
@@ -310,10 +309,7 @@ class AccountabilityForm(BootstrapMixin, forms.Form):
         departments = Department.objects.select_related("region").order_by("region_id", "name")
         own = [m.region_id for m in acting_memberships(user) if m.kind in (SAFETY_OFFICE, DISCIPLINE) and m.region_id]
         if not is_admin(user):
-            q = Q(pk__in=[])
-            for code in own:
-                q |= Q(region__code__under=code)
-            departments = departments.filter(q)
+            departments = departments.filter(subtrees_q(own, "region"))
         self.fields["department"].queryset = departments
         self.fields["hazard"].queryset = Hazard.objects.visible_to(user)
         self.fields["inspection"].queryset = Inspection.objects.visible_to(user)
