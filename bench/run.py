@@ -90,8 +90,8 @@ def django_env(url: str) -> dict:
     env.setdefault("TIP_ENCRYPTION_KEY", Fernet.generate_key().decode())
     env.pop("DATABASE_REPLICA_URL", None)
     env.pop("REDIS_URL", None)
-    if redis_url():
-        env["REDIS_URL"] = redis_url()
+    if cache_url := redis_url():
+        env["REDIS_URL"] = cache_url
     return env
 
 
@@ -109,10 +109,10 @@ def redis_url() -> str:
 
 
 def flush_redis() -> None:
-    if redis_url():
+    if cache_url := redis_url():
         import redis
 
-        redis.Redis.from_url(redis_url()).flushdb()
+        redis.Redis.from_url(cache_url).flushdb()
 
 
 def run(args: list[str], env: dict, *, capture: bool = True, timeout: int | None = None) -> str:
@@ -449,7 +449,7 @@ def machine() -> dict:
         "Python": platform.python_version(), "Django": django.get_version(),
         "SQLite": sqlite3.sqlite_version, "PostgreSQL": postgres_version() if "postgresql" in DATABASES else "—",
         "gunicorn": gunicorn_version, "wrk": wrk_version or "not installed",
-        "cache": f"Redis ({redis_url()})" if redis_url() else "none (no Redis answered: scopes not kept)",
+        "cache": f"Redis ({cache_url})" if (cache_url := redis_url()) else "none (no Redis answered: scopes not kept)",
         "installed by the bench": ", ".join(INSTALLED) or "nothing",
     }
 
